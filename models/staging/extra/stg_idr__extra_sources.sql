@@ -1,0 +1,3 @@
+{{ config(enabled=(var('idr_sources') or []) | length > 0) }}
+
+{{ identity_resolution.idr_stage_extra_sources() }}
