@@ -45,7 +45,7 @@
             {{ exceptions.raise_compiler_error(where ~ " needs exactly one of 'relation' (schema.table) or 'seed'") }}
         {%- endif -%}
         {%- if source.get('relation') is not none and (source['relation'] is not string
-                or not modules.re.match('^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*){0,2}$', source['relation'])) -%}
+                or not modules.re.match('^[A-Za-z_][A-Za-z0-9_$]*([.][A-Za-z_][A-Za-z0-9_$]*){0,2}$', source['relation'])) -%}
             {{ exceptions.raise_compiler_error(where ~ ": relation must look like 'table', 'schema.table' or 'database.schema.table', got: " ~ source['relation']) }}
         {%- endif -%}
         {%- for key in ['event_id', 'occurred_at', 'event_name'] -%}

@@ -1,0 +1,51 @@
+"""Fixtures: a throwaway project per test module, on the adapter chosen with --adapter."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from harness import DuckDBBackend, Project  # noqa: E402
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--adapter",
+        action="store",
+        default="duckdb",
+        choices=["duckdb", "postgres", "spark"],
+        help="the dbt adapter the suite builds against",
+    )
+
+
+@pytest.fixture(scope="session")
+def adapter(request) -> str:
+    return request.config.getoption("--adapter")
+
+
+def make_backend(adapter: str, workdir: Path):
+    if adapter == "duckdb":
+        return DuckDBBackend(workdir)
+    from backends import make_server_backend  # postgres / spark, imported only when asked for
+
+    return make_server_backend(adapter, workdir)
+
+
+@pytest.fixture(scope="module")
+def project_factory(adapter, tmp_path_factory):
+    """Call it to get a fresh Project (own database / schema) for this module."""
+    made = []
+
+    def make(name: str = "p") -> Project:
+        workdir = tmp_path_factory.mktemp(name)
+        backend = make_backend(adapter, workdir)
+        made.append(backend)
+        return Project(workdir, backend)
+
+    yield make
+    for backend in made:
+        backend.close()

@@ -1,0 +1,162 @@
+"""Drive real dbt against a real database: copy the project to a temp dir, load raw tables,
+run `dbt build` through dbtRunner, and read the marts back with the database's own client.
+
+Backends (one per adapter) know how to write raw tables and run queries; the Project knows dbt.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from dbt.cli.main import dbtRunner
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ROUND_LINE = re.compile(r"idr (\S+) (\S+) round (\d+): (\d+) ")
+
+# The columns every raw table gets even when no row uses them (the rest appear only when used,
+# so scenarios exercise missing optional columns as a matter of course).
+REQUIRED_COLUMNS = {
+    ("segment", "identifies"): ["id", "timestamp", "user_id", "anonymous_id"],
+    ("segment", "tracks"): ["id", "timestamp", "user_id", "anonymous_id", "event"],
+    ("segment", "pages"): ["id", "timestamp", "user_id", "anonymous_id"],
+    ("crm", "contacts"): ["contact_id", "created_at", "email", "phone", "first_name", "company"],
+    ("web", "sessions"): ["session_id", "started_at", "anonymous_id", "ga_client_id"],
+}
+TIMESTAMP_COLUMNS = {"timestamp", "created_at", "started_at", "received_at", "sent_at", "original_timestamp"}
+
+
+@dataclass
+class BuildResult:
+    success: bool
+    exception: BaseException | None
+    logs: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def rounds(self, loop: str, model: str = "int_idr__node_components") -> int:
+        """The highest round number logged by a resolution loop (0 when it never ran a round)."""
+        found = [int(m.group(3)) for line in self.logs if (m := ROUND_LINE.search(line))
+                 and m.group(1) == model and m.group(2) == loop]
+        return max(found, default=0)
+
+
+class DuckDBBackend:
+    adapter = "duckdb"
+    target = "duckdb"
+
+    def __init__(self, workdir: Path):
+        self.path = workdir / "warehouse.duckdb"
+
+    def env(self) -> dict[str, str]:
+        return {"IDR_DUCKDB_PATH": str(self.path)}
+
+    def _connect(self):
+        import duckdb
+
+        return duckdb.connect(str(self.path))
+
+    def write_table(self, schema: str, table: str, columns: list[str], rows: list[dict]) -> None:
+        con = self._connect()
+        try:
+            con.execute(f"create schema if not exists {schema}")
+            ddl = ", ".join(f'"{c}" {"timestamp" if c in TIMESTAMP_COLUMNS else "varchar"}' for c in columns)
+            con.execute(f'create or replace table {schema}."{table}" ({ddl})')
+            if rows:
+                placeholders = ", ".join("?" for _ in columns)
+                con.executemany(
+                    f'insert into {schema}."{table}" values ({placeholders})',
+                    [[row.get(c) for c in columns] for row in rows],
+                )
+        finally:
+            con.close()
+
+    def query(self, sql: str) -> list[tuple]:
+        con = self._connect()
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+
+    def columns(self, relation: str) -> list[str]:
+        con = self._connect()
+        try:
+            return [d[0] for d in con.execute(f"select * from {relation} limit 0").description]
+        finally:
+            con.close()
+
+    def close(self) -> None:
+        pass
+
+
+class Project:
+    """A throwaway copy of the package, built against one backend."""
+
+    def __init__(self, workdir: Path, backend):
+        self.dir = workdir / "project"
+        self.backend = backend
+        self.dir.mkdir(parents=True, exist_ok=True)
+        for name in ("dbt_project.yml", "packages.yml"):
+            shutil.copy(PROJECT_ROOT / name, self.dir / name)
+        for name in ("models", "macros", "seeds", "profiles"):
+            shutil.copytree(PROJECT_ROOT / name, self.dir / name, dirs_exist_ok=True)
+        shutil.copytree(PROJECT_ROOT / "tests", self.dir / "tests", dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("python", "__pycache__", "*.py"))
+
+    # ------------------------------------------------------------------ dbt
+    def dbt(self, *args: str, vars: dict | None = None) -> BuildResult:
+        logs: list[str] = []
+
+        def capture(event) -> None:
+            msg = getattr(event.info, "msg", "")
+            if msg:
+                logs.append(str(msg))
+
+        cli = [*args, "--project-dir", str(self.dir), "--profiles-dir", str(self.dir / "profiles"),
+               "--target", self.backend.target]
+        if vars:
+            cli += ["--vars", json.dumps(vars, default=str)]
+        saved = {k: os.environ.get(k) for k in self.backend.env()}
+        os.environ.update(self.backend.env())
+        try:
+            result = dbtRunner(callbacks=[capture]).invoke(cli)
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+        failures = []
+        if result.result is not None and hasattr(result.result, "results"):
+            failures = [f"{r.node.name}: {r.status}: {r.message}" for r in result.result.results
+                        if str(r.status) in ("error", "fail")]
+        return BuildResult(bool(result.success), result.exception, logs, failures)
+
+    def build(self, vars: dict | None = None, *extra: str) -> BuildResult:
+        return self.dbt("build", "--exclude", "resource_type:seed", *extra, vars=vars)
+
+    # ------------------------------------------------------------------ data
+    def load(self, tables: dict[tuple[str, str], list[dict]]) -> None:
+        """Write raw tables {(schema, table): rows}; columns are the required ones plus any used."""
+        for (schema, table), rows in tables.items():
+            columns = list(REQUIRED_COLUMNS.get((schema, table), []))
+            for row in rows:
+                columns += [c for c in row if c not in columns]
+            self.backend.write_table(schema, table, columns, rows)
+
+    def query(self, sql: str) -> list[tuple]:
+        return self.backend.query(sql)
+
+    def rows(self, relation: str, where: str = "1 = 1") -> list[dict]:
+        columns = self.backend.columns(relation)
+        return [dict(zip(columns, row)) for row in self.query(f"select * from {relation} where {where}")]
+
+
+def as_datetime(value) -> datetime:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    return datetime.fromisoformat(str(value))
