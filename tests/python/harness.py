@@ -61,17 +61,17 @@ class DuckDBBackend:
         return duckdb.connect(str(self.path))
 
     def write_table(self, schema: str, table: str, columns: list[str], rows: list[dict]) -> None:
+        import pyarrow as pa
+
+        arrays = {
+            c: pa.array([row.get(c) for row in rows], type=pa.timestamp("us") if c in TIMESTAMP_COLUMNS else pa.string())
+            for c in columns
+        }
+        data = pa.table(arrays)  # noqa: F841 - read by name in the SQL below
         con = self._connect()
         try:
             con.execute(f"create schema if not exists {schema}")
-            ddl = ", ".join(f'"{c}" {"timestamp" if c in TIMESTAMP_COLUMNS else "varchar"}' for c in columns)
-            con.execute(f'create or replace table {schema}."{table}" ({ddl})')
-            if rows:
-                placeholders = ", ".join("?" for _ in columns)
-                con.executemany(
-                    f'insert into {schema}."{table}" values ({placeholders})',
-                    [[row.get(c) for c in columns] for row in rows],
-                )
+            con.execute(f'create or replace table {schema}."{table}" as select * from data')
         finally:
             con.close()
 
