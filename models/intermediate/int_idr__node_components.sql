@@ -1,3 +1,4 @@
+{%- do identity_resolution.idr_max_rounds() -%}  {#- validated while parsing, not only when the loop runs -#}
 {%- set limits = [] -%}
 {%- for t in identity_resolution.idr_identifier_types() if t['limit'] is not none -%}
     {%- do limits.append({'key': t['rank'], 'limit': t['limit']}) -%}

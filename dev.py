@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""One entry point for working on the package; needs only Python 3.10+ to start.
+
+    python3 dev.py demo    install into .venv, then `dbt build` the bundled demo on an embedded DuckDB
+    python3 dev.py test    install into .venv (with test extras), then lint and run the whole test suite
+    python3 dev.py bench   install into .venv (with test extras), then run the benchmark (see bench/)
+
+Extra arguments after `test` go to pytest, after `bench` to the benchmark.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def _install(requirements: str) -> None:
+    """Create .venv and install `requirements` into it, unless that exact file is already installed."""
+    if not PYTHON.exists():
+        print(f"creating {VENV.name}/", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+        subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    digest = hashlib.sha256()
+    for name in ("requirements.txt", requirements):
+        digest.update((ROOT / name).read_bytes())
+    stamp = VENV / f".installed-{Path(requirements).stem}"
+    if stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return
+    print(f"installing {requirements} into {VENV.name}/", flush=True)
+    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-r", ROOT / requirements], check=True)
+    stamp.write_text(digest.hexdigest())
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("DBT_PROFILES_DIR", str(ROOT / "profiles"))
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def _run(*command) -> int:
+    return subprocess.run([str(c) for c in command], cwd=ROOT, env=_env()).returncode
+
+
+def demo(args: list[str]) -> int:
+    _install("requirements.txt")
+    return _run(BIN / "dbt", "build", *args)
+
+
+def test(args: list[str]) -> int:
+    _install("requirements-dev.txt")
+    status = _run(PYTHON, "-m", "ruff", "check", "dev.py", "scripts", "tests", "bench")
+    if status != 0:
+        return status
+    return _run(PYTHON, "-m", "pytest", *args)
+
+
+def bench(args: list[str]) -> int:
+    _install("requirements-dev.txt")
+    return _run(PYTHON, ROOT / "bench" / "benchmark.py", *args)
+
+
+def main() -> int:
+    commands = {"demo": demo, "test": test, "bench": bench}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__)
+        return 2
+    return commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,917 @@
+"""Generate realistic, Segment-shaped demo data for the identity_resolution package.
+
+The generator tells one story, seeded and deterministic (same ``--seed`` and ``--people`` give
+byte-identical CSVs and identical tables):
+
+* People browse the web on one to three browsers (each its own ``anonymous_id``); about 15% also use
+  the mobile app on one iOS or Android device (``context_device_id``; about half of them with an
+  advertising id and ad tracking enabled).
+* About 65% register. Signing up, and later logging in on another browser or the app, sends an
+  ``identify`` call (``anonymous_id`` + ``user_id`` + traits) at the same second as a "Signed Up" /
+  "Signed In" track. Events before signup carry only the ``anonymous_id``; afterwards they also carry
+  the ``user_id``. About 5% of identified tracks carry ``context_traits_email``.
+* About 40% of people are CRM contacts (email and/or phone in varied formats), plus about 5% extra
+  CRM-only leads that never appear in Segment.
+
+Real-data noise is mixed in: families sharing one browser (and sometimes one iPad), shared team
+mailboxes typed by several people, junk identifier values ('null', 'undefined', '-1', ...), email
+case and whitespace variants, duplicate deliveries of the same message id, a few rows without any
+identifier, and late-arriving rows. ``truth.events`` records the true person of every row.
+
+Everything is vectorised with numpy and pyarrow, so one million people (about ten million events)
+generate in well under two minutes.
+
+Usage::
+
+    python scripts/generate_demo_data.py --people 300 --seed 42 --csv-dir seeds
+    python scripts/generate_demo_data.py --people 1000000 --seed 42 --duckdb bench.duckdb
+
+From Python (with this directory on ``sys.path``)::
+
+    from generate_demo_data import generate, write_duckdb
+    frames = generate(people=100_000, seed=42)
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# -------------------------------------------------------------------------------------------------
+# Calendar
+# -------------------------------------------------------------------------------------------------
+DAY = 86_400
+YEAR_START = int(np.datetime64("2024-01-01T00:00:00", "s").astype(np.int64))
+YEAR_END = int(np.datetime64("2024-12-31T23:59:59", "s").astype(np.int64))
+LEADS_START = int(np.datetime64("2023-07-01T00:00:00", "s").astype(np.int64))
+
+# -------------------------------------------------------------------------------------------------
+# Behaviour rates
+# -------------------------------------------------------------------------------------------------
+BROWSER_COUNT_P = (0.62, 0.28, 0.10)  # one, two or three web browsers
+MOBILE_RATE = 0.15
+IOS_SHARE = 0.55
+AD_TRACKING_RATE = 0.5  # of app users: advertising id present and ad tracking enabled
+REGISTER_RATE = 0.65
+HOUSEHOLD_RATE = 0.03
+HOUSEHOLD_SIZE_P = {2: 0.55, 3: 0.30, 4: 0.15}
+HOUSEHOLD_SHARED_IPAD_RATE = 0.3
+PEOPLE_PER_TEAM_ADDRESS = 5000  # one shared team mailbox per this many people (at least two)
+TEAM_EMAIL_SHARE = 0.7  # of a team mailbox user's identify calls that carry the team address
+CRM_RATE = 0.40
+CRM_LEAD_RATE = 0.05
+PHONE_ON_IDENTIFY_RATE = 0.3
+
+# events per person: 2 + floor(lognormal), capped; a session starts with probability SESSION_RATE
+EVENTS_MU = 1.4
+EVENTS_SIGMA = 1.15
+EVENTS_MAX = 100
+SESSION_RATE = 0.25
+APP_SESSION_SHARE = 0.55  # of an app user's sessions
+PAGE_SHARE = 0.22  # of web events that are not the first of a session
+SIGNUP_POSITION_MAX = 0.7  # registered people sign up within the first 70% of their events
+RELOGIN_RATE = 0.06
+LOGIN_TRAITS_RATE = 0.65  # login identify calls that repeat the traits
+TRACK_EMAIL_RATE = 0.05
+
+# delivery noise
+JUNK_RATE = 0.01
+NO_IDENTIFIER_RATE = 0.0005
+LATE_RATE = 0.01
+DUPLICATE_RATE = 0.005
+
+JUNK_VALUES = ("null", "undefined", "-1", "", "0000", "anonymous", "NULL", " none ",
+               "00000000-0000-0000-0000-000000000000")
+ZERO_IDFA = "00000000-0000-0000-0000-000000000000"
+
+# -------------------------------------------------------------------------------------------------
+# Vocabularies
+# -------------------------------------------------------------------------------------------------
+FIRST_NAMES = (
+    "Jane", "John", "Maria", "Wei", "Aisha", "Carlos", "Olivia", "Liam", "Emma", "Noah", "Sofia",
+    "Lucas", "Mia", "Ethan", "Amara", "Hiro", "Priya", "Omar", "Chloe", "Mateo", "Zoe", "Ivan",
+    "Fatima", "Daniel", "Elena", "Kofi", "Grace", "Arjun", "Lena", "Samuel", "Yuki", "Nadia", "Leo",
+    "Ava", "Diego", "Hannah", "Malik", "Ingrid", "Tariq", "Rosa", "Felix", "Mei", "Jonas", "Layla",
+    "Victor", "Clara", "Andre", "Nina", "Ravi", "Alice", "Ben", "Chen", "Dara", "Emil", "Farah",
+    "Gabriel", "Isla", "Jamal", "Kira", "Marco",
+)
+LAST_NAMES = (
+    "Doe", "Smith", "Garcia", "Chen", "Khan", "Johnson", "Williams", "Brown", "Jones", "Miller",
+    "Davis", "Rodriguez", "Martinez", "Hernandez", "Lopez", "Wilson", "Anderson", "Thomas", "Taylor",
+    "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark",
+    "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres",
+    "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell",
+    "Mitchell", "Carter", "Roberts", "Patel", "Kim", "Singh", "Okafor", "Novak", "Rossi", "Schmidt",
+    "Silva", "Tanaka", "Larsen",
+)
+EMAIL_DOMAINS = (
+    ("example.com", 0.35), ("example.org", 0.20), ("example.net", 0.15),
+    ("mail.example", 0.12), ("inbox.example", 0.10), ("post.example", 0.08),
+)
+COMPANIES = (
+    ("Acme Corp", "acme-corp.com"), ("Globex", "globex.com"), ("Initech", "initech.com"),
+    ("Umbrella Health", "umbrella-health.com"), ("Hooli", "hooli.com"),
+    ("Stark Industries", "stark-industries.com"), ("Wayne Enterprises", "wayne-enterprises.com"),
+    ("Vandelay Industries", "vandelay.com"), ("Soylent Foods", "soylent-foods.com"),
+    ("Cyberdyne", "cyberdyne.com"), ("Tyrell", "tyrell-corp.com"),
+    ("Massive Dynamic", "massive-dynamic.com"), ("Aperture Labs", "aperture-labs.com"),
+    ("Dunder Mifflin", "dundermifflin.com"), ("Pied Piper", "piedpiper.com"),
+    ("Wonka Industries", "wonka.com"), ("Oscorp", "oscorp.com"), ("Gringotts", "gringotts-bank.com"),
+    ("Monarch Solutions", "monarch-solutions.com"), ("Blue Sun", "bluesun.com"),
+)
+COMPANY_MISSING_RATE = 0.3
+TEAM_MAILBOXES = ("team", "info", "sales", "hello", "office", "admin", "contact", "support")
+PLANS = ("free", "pro", "team", "enterprise")
+PLAN_P = (0.6, 0.25, 0.1, 0.05)
+
+# email spellings: canonical lower case, Capitalised, UPPER, ' padded ', ' Capitalised padded '
+EMAIL_VARIANTS = 5
+SEGMENT_EMAIL_VARIANT_P = (0.86, 0.06, 0.03, 0.03, 0.02)
+CRM_EMAIL_VARIANT_P = (0.6, 0.25, 0.05, 0.05, 0.05)
+PHONE_TEMPLATES = ("+1 (###) ###-####", "###.###.####", "1##########", "###-###-####", "(###) ###-####")
+PHONE_AREA = 555
+
+SITE = "https://shop.example.com"
+PRODUCTS = (
+    "trail-running-shoe", "merino-hoodie", "rain-shell-jacket", "canvas-backpack", "wool-beanie",
+    "yoga-mat", "insulated-bottle", "cycling-gloves", "down-vest", "hiking-socks", "sun-hat",
+    "climbing-chalk-bag", "camp-mug", "headlamp", "trekking-poles", "packable-duffel",
+)
+BLOG_POSTS = (
+    "how-to-layer-for-winter", "choosing-a-running-shoe", "packing-list-weekend-hike",
+    "caring-for-merino", "spring-sale-announcement", "meet-our-makers",
+)
+PAGES: tuple[tuple[str, str, str, float], ...] = (
+    ("Home", "/", "Example Shop", 20.0),
+    ("Products", "/products", "All products | Example Shop", 8.0),
+    ("Pricing", "/pricing", "Membership pricing | Example Shop", 4.0),
+    ("Blog", "/blog", "Blog | Example Shop", 3.0),
+    ("About", "/about", "About us | Example Shop", 1.5),
+    ("Contact", "/contact", "Contact | Example Shop", 1.0),
+    ("Careers", "/careers", "Careers | Example Shop", 0.5),
+    ("Help", "/help/shipping", "Shipping & returns | Example Shop", 2.0),
+    ("Cart", "/cart", "Your cart | Example Shop", 4.0),
+    ("Checkout", "/checkout", "Checkout | Example Shop", 2.0),
+    ("Sign Up", "/signup", "Create an account | Example Shop", 2.0),
+    ("Log In", "/login", "Log in | Example Shop", 2.0),
+    ("Account", "/account", "Your account | Example Shop", 2.0),
+    *((
+        "Product", f"/products/{slug}", f"{slug.replace('-', ' ').title()} | Example Shop", 2.0,
+    ) for slug in PRODUCTS),
+    *((
+        "Blog Post", f"/blog/{slug}", f"{slug.replace('-', ' ').capitalize()} | Example Shop Blog", 1.0,
+    ) for slug in BLOG_POSTS),
+)
+PAGE_NAME_MISSING_RATE = 0.08
+UTM_QUERY = "?utm_source=newsletter&utm_medium=email&utm_campaign=spring"
+UTM_RATE = 0.15  # of landing pages
+EXTERNAL_REFERRERS = (
+    "https://www.google.com/", "https://www.bing.com/", "https://duckduckgo.com/", "https://t.co/",
+    "https://www.facebook.com/", "https://www.linkedin.com/", "https://news.ycombinator.com/",
+)
+DIRECT_VISIT_RATE = 0.4  # landing pages without a referrer
+
+# track event -> (web weight, app weight, page path it happens on; None = a random page)
+TRACK_EVENTS: tuple[tuple[str, float, float, str | None], ...] = (
+    ("Product Viewed", 25.0, 20.0, None),
+    ("Product List Viewed", 12.0, 0.0, "/products"),
+    ("Product Added", 10.0, 8.0, None),
+    ("Cart Viewed", 6.0, 0.0, "/cart"),
+    ("Checkout Started", 4.0, 0.0, "/checkout"),
+    ("Order Completed", 3.0, 3.0, "/checkout"),
+    ("Button Clicked", 14.0, 0.0, None),
+    ("Search Performed", 8.0, 6.0, "/products"),
+    ("Video Played", 3.0, 0.0, None),
+    ("Newsletter Subscribed", 2.0, 0.0, "/blog"),
+    ("Coupon Applied", 1.0, 0.0, "/cart"),
+    ("Application Opened", 0.0, 30.0, None),
+    ("Application Backgrounded", 0.0, 15.0, None),
+    ("Push Notification Tapped", 0.0, 5.0, None),
+    ("Signed Up", 0.0, 0.0, "/signup"),
+    ("Signed In", 0.0, 0.0, "/login"),
+)
+SIGNED_UP = next(i for i, e in enumerate(TRACK_EVENTS) if e[0] == "Signed Up")
+SIGNED_IN = next(i for i, e in enumerate(TRACK_EVENTS) if e[0] == "Signed In")
+
+LIBRARIES = ("analytics.js", "analytics-ios", "analytics-android")
+DEVICE_TYPES = ("ios", "android")
+
+# channels: web browsers 0..2, the mobile app 3; a (person, channel) pair is a "slot"
+APP = 3
+SLOTS = 4
+
+# -------------------------------------------------------------------------------------------------
+# Output shape
+# -------------------------------------------------------------------------------------------------
+IDENTIFIES_COLUMNS = (
+    "id", "anonymous_id", "user_id", "email", "name", "first_name", "last_name", "phone", "plan",
+    "context_device_id", "context_device_type", "context_device_advertising_id",
+    "context_device_ad_tracking_enabled", "context_library_name",
+    "timestamp", "original_timestamp", "sent_at", "received_at", "uuid_ts",
+)
+TRACKS_COLUMNS = (
+    "id", "anonymous_id", "user_id", "event", "event_text", "context_traits_email",
+    "context_device_id", "context_device_type", "context_device_advertising_id",
+    "context_device_ad_tracking_enabled", "context_library_name", "context_page_path",
+    "timestamp", "original_timestamp", "sent_at", "received_at", "uuid_ts",
+)
+PAGES_COLUMNS = (
+    "id", "anonymous_id", "user_id", "name", "path", "url", "title", "referrer", "context_library_name",
+    "timestamp", "original_timestamp", "sent_at", "received_at", "uuid_ts",
+)
+IDENTIFIER_COLUMNS = (
+    "anonymous_id", "user_id", "email", "phone", "context_traits_email", "context_device_id",
+    "context_device_advertising_id",
+)
+CSV_FILES = {
+    "identifies": "demo_segment_identifies.csv",
+    "tracks": "demo_segment_tracks.csv",
+    "pages": "demo_segment_pages.csv",
+    "contacts": "demo_crm_contacts.csv",
+}
+DUCKDB_TABLES = {
+    "identifies": ("segment", "identifies"),
+    "tracks": ("segment", "tracks"),
+    "pages": ("segment", "pages"),
+    "contacts": ("crm", "contacts"),
+    "truth": ("truth", "events"),
+}
+CSV_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+STRING = pa.large_string()
+UUID_CHUNK_ROWS = 1 << 20
+_HEX_LOWER = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_HEX_UPPER = np.frombuffer(b"0123456789ABCDEF", dtype=np.uint8)
+_UUID_HEX_POSITIONS = np.array([i for i in range(36) if i not in (8, 13, 18, 23)])
+
+
+# -------------------------------------------------------------------------------------------------
+# String building blocks (fixed-width ASCII matrices -> arrow strings, pools of values)
+# -------------------------------------------------------------------------------------------------
+def _strings(values: list[str] | tuple[str, ...]) -> pa.Array:
+    return pa.array(values, type=STRING)
+
+
+def _scalar(value: str) -> pa.Scalar:
+    return pa.scalar(value, type=STRING)
+
+
+def _fixed_width_strings(chars: np.ndarray) -> pa.Array:
+    """One string per row of an (n, width) uint8 matrix of ASCII codes, without copying."""
+    rows, width = chars.shape
+    data = np.ascontiguousarray(chars).reshape(-1)
+    offsets = np.arange(rows + 1, dtype=np.int64) * width
+    return pa.LargeStringArray.from_buffers(rows, pa.py_buffer(offsets), pa.py_buffer(data))
+
+
+def _hex_chars(raw: np.ndarray, upper: bool) -> np.ndarray:
+    table = _HEX_UPPER if upper else _HEX_LOWER
+    chars = np.empty((raw.shape[0], raw.shape[1] * 2), dtype=np.uint8)
+    chars[:, 0::2] = table[raw >> 4]
+    chars[:, 1::2] = table[raw & 0x0F]
+    return chars
+
+
+def _uuid_chars(raw: np.ndarray, upper: bool = False) -> np.ndarray:
+    """Format (n, 16) random bytes as version-4 UUID text, an (n, 36) ASCII matrix."""
+    chars = np.full((raw.shape[0], 36), ord("-"), dtype=np.uint8)
+    for start in range(0, raw.shape[0], UUID_CHUNK_ROWS):
+        block = raw[start:start + UUID_CHUNK_ROWS].copy()
+        block[:, 6] = (block[:, 6] & 0x0F) | 0x40
+        block[:, 8] = (block[:, 8] & 0x3F) | 0x80
+        chars[start:start + UUID_CHUNK_ROWS, _UUID_HEX_POSITIONS] = _hex_chars(block, upper)
+    return chars
+
+
+def _random_bytes(rng: np.random.Generator, rows: int, width: int) -> np.ndarray:
+    return rng.integers(0, 256, size=(rows, width), dtype=np.uint8)
+
+
+def _digit_chars(numbers: np.ndarray, width: int) -> np.ndarray:
+    """Zero-padded decimal digits of non-negative integers, an (n, width) ASCII matrix."""
+    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    return ((numbers[:, None] // powers) % 10 + ord("0")).astype(np.uint8)
+
+
+def _numbered_ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
+    """Strings like 'usr_0001234': a prefix and a zero-padded number."""
+    head = np.frombuffer(prefix.encode(), dtype=np.uint8)
+    chars = np.empty((numbers.shape[0], head.size + width), dtype=np.uint8)
+    chars[:, :head.size] = head
+    chars[:, head.size:] = _digit_chars(numbers, width)
+    return _fixed_width_strings(chars)
+
+
+def _templated(template: str, digits: np.ndarray) -> pa.Array:
+    """Fill the '#' positions of a template with the rows of an (n, k) ASCII digit matrix."""
+    pattern = np.frombuffer(template.encode(), dtype=np.uint8)
+    chars = np.tile(pattern, (digits.shape[0], 1))
+    chars[:, pattern == ord("#")] = digits
+    return _fixed_width_strings(chars)
+
+
+def _pool(*parts: pa.Array) -> pa.Array:
+    return pa.concat_arrays([part.cast(STRING) for part in parts])
+
+
+def _take(pool: pa.Array, index: np.ndarray) -> pa.Array:
+    """pool[index] with null where index is negative."""
+    return pool.take(pa.array(index, type=pa.int64(), mask=index < 0))
+
+
+def _timestamps(seconds: np.ndarray) -> pa.Array:
+    return pa.array(seconds.astype("datetime64[s]"))
+
+
+def _choice(rng: np.random.Generator, weights: np.ndarray | tuple[float, ...], size: int) -> np.ndarray:
+    weights = np.asarray(weights, dtype=np.float64)
+    return rng.choice(weights.size, size=size, p=weights / weights.sum())
+
+
+# -------------------------------------------------------------------------------------------------
+# The world: people, their devices, households, team mailboxes and identifier pools
+# -------------------------------------------------------------------------------------------------
+@dataclass
+class _World:
+    """Person-level facts. Persons 0..people-1 use the website; the rest are CRM-only leads."""
+
+    people: int
+    persons: int
+    first_name: np.ndarray  # index into FIRST_NAMES, per person
+    last_name: np.ndarray  # index into LAST_NAMES, per person
+    company: np.ndarray  # index into COMPANIES or -1, per person
+    plan: np.ndarray  # index into PLANS, per person
+    team_of: np.ndarray  # index of the shared team mailbox the person types, or -1, per person
+    team_count: int
+    browsers: np.ndarray  # number of web browsers, per web person
+    mobile: np.ndarray  # uses the app, per web person
+    ios: np.ndarray  # the app runs on iOS (else Android), per web person
+    ad_tracking: np.ndarray  # -1 unknown, 0 disabled, 1 enabled, per web person
+    zero_idfa: np.ndarray  # iOS with tracking disabled reports the all-zero advertising id
+    registered: np.ndarray  # per web person
+    phone_on_identify: np.ndarray  # per web person
+    anon_slot: np.ndarray  # person * SLOTS + channel -> index into the anonymous_id pool
+    device_owner: np.ndarray  # whose device a web person's app runs on (shared iPads)
+    skew: np.ndarray  # client clock skew in seconds, per slot
+    anonymous_ids: pa.Array  # pool: one per slot, then JUNK_VALUES
+    emails: pa.Array  # pool: EMAIL_VARIANTS x persons, EMAIL_VARIANTS x teams, then JUNK_VALUES
+    phones: pa.Array  # pool: len(PHONE_TEMPLATES) x persons
+    device_ids: pa.Array  # pool: iOS id per web person, then Android id per web person
+    advertising_ids: pa.Array  # pool: iOS IDFA per web person, Android id per web person, zero IDFA
+    full_names: pa.Array  # pool: per person
+
+
+def _households(rng: np.random.Generator, people: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Members of ~3% of people's households: (members, their household head, shares an iPad)."""
+    target = int(round(HOUSEHOLD_RATE * people))
+    sizes = rng.choice(list(HOUSEHOLD_SIZE_P), size=target // 2 + 1, p=list(HOUSEHOLD_SIZE_P.values()))
+    sizes = sizes[np.cumsum(sizes) <= target]
+    members = rng.choice(people, size=int(sizes.sum()), replace=False)
+    household = np.repeat(np.arange(sizes.size), sizes)
+    heads = members[np.cumsum(sizes) - sizes]
+    shares_ipad = rng.random(sizes.size) < HOUSEHOLD_SHARED_IPAD_RATE
+    return members, heads[household], shares_ipad[household]
+
+
+def _email_pool(rng: np.random.Generator, persons: int, first: np.ndarray, last: np.ndarray,
+                team_count: int) -> pa.Array:
+    """Every person's address in each spelling variant, then the team mailboxes', then junk."""
+    first_lower = _strings([n.lower() for n in FIRST_NAMES]).take(first)
+    last_lower = _strings([n.lower() for n in LAST_NAMES]).take(last)
+    first_title = _strings(FIRST_NAMES).take(first)
+    last_title = _strings(LAST_NAMES).take(last)
+    style = pa.array(_choice(rng, (0.45, 0.2, 0.2, 0.15), persons).astype(np.int8))
+    number = pc.cast(pa.array(rng.permutation(persons) + 1), STRING)
+    domain_index = _choice(rng, [w for _, w in EMAIL_DOMAINS], persons)
+    domain = _strings([d for d, _ in EMAIL_DOMAINS]).take(domain_index)
+    domain_title = _strings([d.capitalize() for d, _ in EMAIL_DOMAINS]).take(domain_index)
+
+    def address(first_part: pa.Array, last_part: pa.Array, domain_part: pa.Array) -> pa.Array:
+        empty = _scalar("")
+        local = pc.choose(
+            style,
+            pc.binary_join_element_wise(first_part, last_part, _scalar(".")),
+            pc.binary_join_element_wise(first_part, last_part, empty),
+            pc.binary_join_element_wise(pc.utf8_slice_codeunits(first_part, 0, 1), last_part, empty),
+            pc.binary_join_element_wise(first_part, last_part, _scalar("_")),
+        )
+        return pc.binary_join_element_wise(local, number, _scalar("@"), domain_part, empty)
+
+    canonical = address(first_lower, last_lower, domain)
+    capitalised = address(first_title, last_title, domain_title)
+    team_canonical = _strings([
+        f"{TEAM_MAILBOXES[i % len(TEAM_MAILBOXES)]}@"
+        + _team_domain(i // len(TEAM_MAILBOXES))
+        for i in range(team_count)
+    ])
+    team_capitalised = _strings([a.capitalize() for a in team_canonical.to_pylist()])
+    return _pool(*_email_variants(canonical, capitalised), *_email_variants(team_canonical, team_capitalised),
+                 _strings(JUNK_VALUES))
+
+
+def _team_domain(index: int) -> str:
+    _, domain = COMPANIES[index % len(COMPANIES)]
+    repeat = index // len(COMPANIES)
+    return domain if repeat == 0 else domain.replace(".", f"{repeat + 1}.", 1)
+
+
+def _email_variants(canonical: pa.Array, capitalised: pa.Array) -> tuple[pa.Array, ...]:
+    space = _scalar(" ")
+    empty = _scalar("")
+    return (
+        canonical,
+        capitalised,
+        pc.utf8_upper(canonical),
+        pc.binary_join_element_wise(space, canonical, space, empty),
+        pc.binary_join_element_wise(space, capitalised, space, empty),
+    )
+
+
+def _build_world(rng: np.random.Generator, people: int) -> _World:
+    leads = int(round(CRM_LEAD_RATE * people))
+    persons = people + leads
+
+    first = rng.integers(0, len(FIRST_NAMES), persons)
+    last = rng.integers(0, len(LAST_NAMES), persons)
+    company = np.where(rng.random(persons) < COMPANY_MISSING_RATE, -1, rng.integers(0, len(COMPANIES), persons))
+    plan = _choice(rng, PLAN_P, persons)
+
+    browsers = _choice(rng, BROWSER_COUNT_P, people) + 1
+    mobile = rng.random(people) < MOBILE_RATE
+    ios = rng.random(people) < IOS_SHARE
+    tracking_on = rng.random(people) < AD_TRACKING_RATE
+    ad_tracking = np.where(tracking_on, 1, np.where(rng.random(people) < 0.6, 0, -1)).astype(np.int8)
+    zero_idfa = ios & (ad_tracking == 0) & (rng.random(people) < 0.5)
+    registered = rng.random(people) < REGISTER_RATE
+    phone_on_identify = rng.random(people) < PHONE_ON_IDENTIFY_RATE
+
+    # families: everyone logs in with their own account on the head's browser (and maybe iPad)
+    anon_slot = np.arange(people * SLOTS, dtype=np.int64)
+    device_owner = np.arange(people, dtype=np.int64)
+    members, heads, shares_ipad = _households(rng, people)
+    registered[members] = True
+    anon_slot[members * SLOTS] = heads * SLOTS
+    ipad_members, ipad_heads = members[shares_ipad], heads[shares_ipad]
+    mobile[ipad_members] = True
+    ios[ipad_members] = True
+    ad_tracking[ipad_members] = ad_tracking[ipad_heads]
+    zero_idfa[ipad_members] = zero_idfa[ipad_heads]
+    anon_slot[ipad_members * SLOTS + APP] = ipad_heads * SLOTS + APP
+    device_owner[ipad_members] = ipad_heads
+
+    # shared team mailboxes, typed by several registered people outside those families
+    team_count = max(2, people // PEOPLE_PER_TEAM_ADDRESS)
+    in_household = np.zeros(people, dtype=bool)
+    in_household[members] = True
+    candidates = np.flatnonzero(registered & ~in_household)
+    team_sizes = rng.integers(2, 7, team_count)
+    team_sizes = team_sizes[np.cumsum(team_sizes) <= candidates.size]
+    team_count = max(team_sizes.size, 1)
+    team_users = rng.choice(candidates, size=int(team_sizes.sum()), replace=False)
+    team_of = np.full(persons, -1, dtype=np.int64)
+    team_of[team_users] = np.repeat(np.arange(team_sizes.size), team_sizes)
+    company[team_users] = team_of[team_users] % len(COMPANIES)
+
+    # web ids: lower-case UUIDs; app ids: upper case on iOS
+    slot_raw = _random_bytes(rng, people * SLOTS, 16)
+    anon_chars = _uuid_chars(slot_raw).reshape(people, SLOTS, 36)
+    anon_chars[ios, APP] = _uuid_chars(slot_raw.reshape(people, SLOTS, 16)[ios, APP], upper=True)
+    anonymous_ids = _pool(_fixed_width_strings(anon_chars.reshape(-1, 36)), _strings(JUNK_VALUES))
+    device_ids = _pool(
+        _fixed_width_strings(_uuid_chars(_random_bytes(rng, people, 16), upper=True)),
+        _fixed_width_strings(_hex_chars(_random_bytes(rng, people, 8), upper=False)),
+    )
+    advertising_ids = _pool(
+        _fixed_width_strings(_uuid_chars(_random_bytes(rng, people, 16), upper=True)),
+        _fixed_width_strings(_uuid_chars(_random_bytes(rng, people, 16))),
+        _strings([ZERO_IDFA]),
+    )
+
+    pool_size = max(10**7, 2 * persons)
+    number = rng.choice(pool_size, size=persons, replace=False)
+    phone_digits = _digit_chars((PHONE_AREA + number // 10**7) * 10**7 + number % 10**7, 10)
+    phones = _pool(*(_templated(t, phone_digits) for t in PHONE_TEMPLATES))
+
+    full_names = pc.binary_join_element_wise(
+        _strings(FIRST_NAMES).take(first), _strings(LAST_NAMES).take(last), _scalar(" "))
+    skew = np.where(
+        rng.random(people * SLOTS) < 0.85, 0,
+        np.where(rng.random(people * SLOTS) < 0.8, rng.integers(-300, 301, people * SLOTS),
+                 3600 * rng.integers(-8, 9, people * SLOTS)),
+    )
+    return _World(
+        people=people, persons=persons, first_name=first, last_name=last, company=company, plan=plan,
+        team_of=team_of, team_count=team_count, browsers=browsers, mobile=mobile, ios=ios,
+        ad_tracking=ad_tracking, zero_idfa=zero_idfa, registered=registered,
+        phone_on_identify=phone_on_identify,
+        anon_slot=anon_slot, device_owner=device_owner, skew=skew, anonymous_ids=anonymous_ids,
+        emails=_email_pool(rng, persons, first, last, team_count), phones=phones, device_ids=device_ids,
+        advertising_ids=advertising_ids, full_names=full_names,
+    )
+
+
+def _email_index(rng: np.random.Generator, world: _World, person: np.ndarray, team_share: float,
+                 variant_p: tuple[float, ...]) -> np.ndarray:
+    """Index into world.emails: each row's person's address, or their team mailbox, in some spelling."""
+    variant = _choice(rng, variant_p, person.size)
+    index = variant * world.persons + person
+    team = world.team_of[person]
+    use_team = (team >= 0) & (rng.random(person.size) < team_share)
+    index[use_team] = EMAIL_VARIANTS * world.persons + variant[use_team] * world.team_count + team[use_team]
+    return index
+
+
+def _junk_index(pool: pa.Array, junk: np.ndarray) -> np.ndarray:
+    return len(pool) - len(JUNK_VALUES) + junk
+
+
+# -------------------------------------------------------------------------------------------------
+# Behaviour: everyone's events over 2024, sessions, channels, signups and logins
+# -------------------------------------------------------------------------------------------------
+@dataclass
+class _Events:
+    """Every web and app event (before identify calls), sorted by person then time."""
+
+    person: np.ndarray
+    time: np.ndarray  # epoch seconds
+    channel: np.ndarray  # 0..2 a web browser, APP the mobile app
+    session_start: np.ndarray
+    identified: np.ndarray  # the user_id is known on this event (at or after signup)
+    signup: np.ndarray
+    login: np.ndarray
+    track: np.ndarray  # a track call (else a page view)
+    track_event: np.ndarray  # index into TRACK_EVENTS (tracks only meaningful)
+    first_seen: np.ndarray  # epoch seconds of each web person's first event
+    user_ids: pa.Array  # pool: one per web person (registered people numbered in signup order), junk
+
+
+def _simulate(rng: np.random.Generator, world: _World) -> _Events:
+    people = world.people
+    counts = np.minimum(2 + np.floor(rng.lognormal(EVENTS_MU, EVENTS_SIGMA, people)), EVENTS_MAX).astype(np.int64)
+    total = int(counts.sum())
+    starts = np.cumsum(counts) - counts
+    person = np.repeat(np.arange(people, dtype=np.int64), counts)
+    rank = np.arange(total, dtype=np.int64) - starts[person]
+
+    # time: sessions separated by long gaps that fill each person's active span, seconds apart inside
+    span = np.minimum(rng.exponential(1.0, people) * (1 + 1.2 * counts) * DAY, 330 * DAY).astype(np.int64)
+    first_seen = YEAR_START + (rng.random(people) * (YEAR_END - YEAR_START - span - 2 * DAY)).astype(np.int64)
+    session_start = (rng.random(total) < SESSION_RATE) | (rank == 0)
+    weight = np.where(session_start & (rank > 0), rng.exponential(1.0, total), 0.0)
+    weight_sum = np.add.reduceat(weight, starts)
+    long_gap = np.divide(weight, weight_sum[person], out=np.zeros(total), where=weight > 0) * span[person]
+    gap = np.where(session_start, long_gap.astype(np.int64), rng.geometric(1 / 45, total) - 1)
+    gap[starts] = 0
+    elapsed = np.cumsum(gap)
+    elapsed -= (elapsed[starts] - gap[starts])[person]
+    time = np.minimum(first_seen[person] + elapsed, YEAR_END)
+
+    # channel per session: one of the person's browsers (the first most often) or the app
+    session = np.cumsum(session_start) - 1
+    session_person = person[session_start]
+    use_app = world.mobile[session_person] & (rng.random(session_person.size) < APP_SESSION_SHARE)
+    browser = (rng.random(session_person.size) ** 1.7 * world.browsers[session_person]).astype(np.int64)
+    channel = np.where(use_app, APP, browser)[session]
+
+    # signup, then a login on each further channel used, and occasional re-logins
+    signup_rank = np.where(world.registered, (rng.random(people) * SIGNUP_POSITION_MAX * counts).astype(np.int64),
+                           counts)
+    identified = rank >= signup_rank[person]
+    signup = rank == signup_rank[person]
+    post = np.flatnonzero(identified)
+    _, first_on_channel = np.unique(person[post] * SLOTS + channel[post], return_index=True)
+    login = np.zeros(total, dtype=bool)
+    login[post[first_on_channel]] = True
+    login &= ~signup
+    login |= identified & ~signup & (rng.random(total) < RELOGIN_RATE)
+    signup_time = np.full(people, YEAR_END + 1, dtype=np.int64)
+    signup_time[person[signup]] = time[signup]
+    user_number = np.empty(people, dtype=np.int64)
+    user_number[np.argsort(signup_time, kind="stable")] = np.arange(1, people + 1)
+    user_ids = _pool(_numbered_ids("usr_", user_number, max(7, len(str(people)))), _strings(JUNK_VALUES))
+
+    is_app = channel == APP
+    track = is_app | ~(session_start | (rng.random(total) < PAGE_SHARE)) | signup | login
+    web_p = np.array([e[1] for e in TRACK_EVENTS])
+    app_p = np.array([e[2] for e in TRACK_EVENTS])
+    track_event = np.where(is_app, _choice(rng, app_p, total), _choice(rng, web_p, total))
+    track_event[signup] = SIGNED_UP
+    track_event[login] = SIGNED_IN
+    return _Events(person=person, time=time, channel=channel, session_start=session_start,
+                   identified=identified, signup=signup, login=login, track=track, track_event=track_event,
+                   first_seen=first_seen, user_ids=user_ids)
+
+
+# -------------------------------------------------------------------------------------------------
+# Segment tables: rows as pool indices, then delivery noise, then materialised columns
+# -------------------------------------------------------------------------------------------------
+@dataclass
+class _Draft:
+    """Rows of one Segment table before delivery: string columns as (pool, index; -1 = null)."""
+
+    person: np.ndarray
+    channel: np.ndarray
+    time: np.ndarray
+    strings: dict[str, tuple[pa.Array, np.ndarray]]
+    ad_tracking: np.ndarray | None = None  # -1 null, 0 false, 1 true
+
+
+def _context(world: _World, events: _Events, rows: np.ndarray, with_device: bool) -> _Draft:
+    """The columns every call shares: anonymous_id, user_id, library and (for the app) the device."""
+    person = events.person[rows]
+    channel = events.channel[rows]
+    app = channel == APP
+    ios = world.ios[person]
+    owner = world.device_owner[person]
+    strings = {
+        "anonymous_id": (world.anonymous_ids, world.anon_slot[person * SLOTS + channel]),
+        "user_id": (events.user_ids, np.where(events.identified[rows], person, -1)),
+        "context_library_name": (_strings(LIBRARIES), np.where(app, np.where(ios, 1, 2), 0)),
+    }
+    draft = _Draft(person=person, channel=channel, time=events.time[rows], strings=strings)
+    if with_device:
+        tracking = world.ad_tracking[owner]
+        advertising = np.where(tracking == 1, np.where(ios, owner, world.people + owner),
+                               np.where(world.zero_idfa[owner], 2 * world.people, -1))
+        strings["context_device_id"] = (world.device_ids, np.where(app, np.where(ios, owner, world.people + owner), -1))
+        strings["context_device_type"] = (_strings(DEVICE_TYPES), np.where(app, np.where(ios, 0, 1), -1))
+        strings["context_device_advertising_id"] = (world.advertising_ids, np.where(app, advertising, -1))
+        draft.ad_tracking = np.where(app, tracking, -1)
+    return draft
+
+
+def _identifies(rng: np.random.Generator, world: _World, events: _Events) -> _Draft:
+    rows = np.flatnonzero(events.signup | events.login)
+    draft = _context(world, events, rows, with_device=True)
+    person = draft.person
+    traits = events.signup[rows] | (rng.random(rows.size) < LOGIN_TRAITS_RATE)
+    email = _email_index(rng, world, person, TEAM_EMAIL_SHARE, SEGMENT_EMAIL_VARIANT_P)
+    phone_format = _choice(rng, (0.4, 0.2, 0.1, 0.15, 0.15), rows.size)
+    with_phone = traits & world.phone_on_identify[person] & (rng.random(rows.size) < 0.9)
+    plan = np.where(events.signup[rows], 0, world.plan[person])
+    draft.strings.update({
+        "email": (world.emails, np.where(traits, email, -1)),
+        "name": (world.full_names, np.where(traits, person, -1)),
+        "first_name": (_strings(FIRST_NAMES), np.where(traits, world.first_name[person], -1)),
+        "last_name": (_strings(LAST_NAMES), np.where(traits, world.last_name[person], -1)),
+        "phone": (world.phones, np.where(with_phone, phone_format * world.persons + person, -1)),
+        "plan": (_strings(PLANS), np.where(traits, plan, -1)),
+    })
+    return draft
+
+
+def _page_path_pool() -> pa.Array:
+    return _strings([p[1] for p in PAGES])
+
+
+def _tracks(rng: np.random.Generator, world: _World, events: _Events) -> _Draft:
+    rows = np.flatnonzero(events.track)
+    draft = _context(world, events, rows, with_device=True)
+    event = events.track_event[rows]
+    fixed_path = np.array([-1 if e[3] is None else [p[1] for p in PAGES].index(e[3]) for e in TRACK_EVENTS])
+    path = np.where(fixed_path[event] >= 0, fixed_path[event], _choice(rng, [p[3] for p in PAGES], rows.size))
+    with_email = events.identified[rows] & (rng.random(rows.size) < TRACK_EMAIL_RATE)
+    email = _email_index(rng, world, draft.person, TEAM_EMAIL_SHARE, SEGMENT_EMAIL_VARIANT_P)
+    draft.strings.update({
+        "event": (_strings([e[0].lower().replace(" ", "_") for e in TRACK_EVENTS]), event),
+        "event_text": (_strings([e[0] for e in TRACK_EVENTS]), event),
+        "context_traits_email": (world.emails, np.where(with_email, email, -1)),
+        "context_page_path": (_page_path_pool(), np.where(draft.channel == APP, -1, path)),
+    })
+    return draft
+
+
+def _pages(rng: np.random.Generator, world: _World, events: _Events) -> _Draft:
+    rows = np.flatnonzero(~events.track)
+    draft = _context(world, events, rows, with_device=False)
+    page = _choice(rng, [p[3] for p in PAGES], rows.size)
+    landing = events.session_start[rows]
+    utm = landing & (rng.random(rows.size) < UTM_RATE)
+    external = np.where(rng.random(rows.size) < DIRECT_VISIT_RATE, -1,
+                        rng.integers(0, len(EXTERNAL_REFERRERS), rows.size))
+    internal = len(EXTERNAL_REFERRERS) + _choice(rng, [p[3] for p in PAGES], rows.size)
+    urls = [SITE + p[1] for p in PAGES]
+    draft.strings.update({
+        "name": (_strings([p[0] for p in PAGES]), np.where(rng.random(rows.size) < PAGE_NAME_MISSING_RATE, -1, page)),
+        "path": (_page_path_pool(), page),
+        "url": (_strings(urls + [u + UTM_QUERY for u in urls]), page + np.where(utm, len(PAGES), 0)),
+        "title": (_strings([p[2] for p in PAGES]), page),
+        "referrer": (_strings(EXTERNAL_REFERRERS + tuple(urls)), np.where(landing, external, internal)),
+    })
+    return draft
+
+
+def _deliver(rng: np.random.Generator, world: _World, draft: _Draft, columns: tuple[str, ...],
+             source_name: str, junk_columns: tuple[str, ...], allow_no_identifier: bool
+             ) -> tuple[pa.Table, pa.Table]:
+    """Apply delivery noise and materialise the table; also return its truth rows."""
+    rows = draft.person.size
+    strings = draft.strings
+
+    # junk values replace a real identifier; a pick that is null in its row falls back to the first
+    # junk column (the anonymous_id, always present)
+    junk = np.flatnonzero(rng.random(rows) < JUNK_RATE)
+    pick = rng.integers(0, len(junk_columns), junk.size)
+    value = rng.integers(0, len(JUNK_VALUES), junk.size)
+    for number, column in enumerate(junk_columns):
+        pick[(pick == number) & (strings[column][1][junk] < 0)] = 0
+    for number, column in enumerate(junk_columns):
+        pool, index = strings[column]
+        chosen = pick == number
+        index[junk[chosen]] = _junk_index(pool, value[chosen])
+    if allow_no_identifier:
+        bare = rng.random(rows) < NO_IDENTIFIER_RATE
+        for column in IDENTIFIER_COLUMNS:
+            if column in strings:
+                strings[column][1][bare] = -1
+
+    # client clocks, batching and late arrival; timestamp = received_at - (sent_at - original_timestamp)
+    skew = world.skew[draft.person * SLOTS + draft.channel]
+    delay = np.where(draft.channel == APP, rng.integers(0, 61, rows), rng.geometric(0.6, rows) - 1)
+    late = rng.random(rows) < LATE_RATE
+    delay[late] += rng.integers(1, 15, late.sum()) * DAY + rng.integers(0, DAY, late.sum())
+    original = draft.time + skew
+    sent = original + delay
+    received = draft.time + delay
+
+    # duplicate deliveries keep the payload and arrive again later; rows are in load order
+    duplicate = np.flatnonzero(rng.random(rows) < DUPLICATE_RATE)
+    source = np.concatenate([np.arange(rows), duplicate])
+    received = np.concatenate([received, received[duplicate] + rng.integers(2, 1800, duplicate.size)])
+    loaded = received + rng.integers(60, 3600, source.size)
+    order = np.argsort(loaded, kind="stable")
+    source, received, loaded = source[order], received[order], loaded[order]
+
+    message_ids = _uuid_chars(_random_bytes(rng, rows, 16))
+    data: dict[str, pa.Array] = {}
+    for column in columns:
+        if column == "id":
+            data[column] = _fixed_width_strings(message_ids[source])
+        elif column == "context_device_ad_tracking_enabled":
+            tracking = draft.ad_tracking[source]
+            data[column] = pa.array(tracking == 1, mask=tracking < 0)
+        elif column == "timestamp":
+            data[column] = _timestamps(draft.time[source])
+        elif column == "original_timestamp":
+            data[column] = _timestamps(original[source])
+        elif column == "sent_at":
+            data[column] = _timestamps(sent[source])
+        elif column == "received_at":
+            data[column] = _timestamps(received)
+        elif column == "uuid_ts":
+            data[column] = _timestamps(loaded)
+        else:
+            pool, index = strings[column]
+            data[column] = _take(pool, index[source])
+    truth = _truth(source_name, _fixed_width_strings(message_ids), draft.person)
+    return pa.table(data), truth
+
+
+def _truth(source_name: str, event_id: pa.Array, person: np.ndarray) -> pa.Table:
+    return pa.table({
+        "source_name": _strings([source_name]).take(np.zeros(person.size, dtype=np.int64)),
+        "event_id": event_id,
+        "person_id": pa.array(person, type=pa.int64()),
+    })
+
+
+# -------------------------------------------------------------------------------------------------
+# CRM contacts
+# -------------------------------------------------------------------------------------------------
+def _contacts(rng: np.random.Generator, world: _World, events: _Events) -> tuple[pa.Table, pa.Table]:
+    customers = np.flatnonzero(rng.random(world.people) < CRM_RATE)
+    person = np.concatenate([customers, np.arange(world.people, world.persons)])
+    rows = person.size
+    lead = person >= world.people
+
+    created = np.where(
+        lead,
+        LEADS_START + (rng.random(rows) * (YEAR_END - LEADS_START)).astype(np.int64),
+        events.first_seen[np.minimum(person, world.people - 1)] + rng.integers(-120 * DAY, 120 * DAY, rows),
+    )
+    created = np.minimum(created, YEAR_END)
+    updated = np.minimum(created + (rng.exponential(40.0, rows) * DAY).astype(np.int64), YEAR_END)
+    order = np.argsort(created, kind="stable")
+    person, created, updated, lead = person[order], created[order], updated[order], lead[order]
+
+    has_email = rng.random(rows) < 0.85
+    has_phone = (rng.random(rows) < 0.5) | ~has_email
+    email = _email_index(rng, world, person, 1.0, CRM_EMAIL_VARIANT_P)
+    phone = _choice(rng, (0.3, 0.2, 0.2, 0.2, 0.1), rows) * world.persons + person
+    shouting = rng.random(rows) < 0.05
+    width = max(7, len(str(rows)))
+    contact_id = _numbered_ids("crm_", np.arange(1, rows + 1), width)
+    table = pa.table({
+        "contact_id": contact_id,
+        "email": _take(world.emails, np.where(has_email, email, -1)),
+        "phone": _take(world.phones, np.where(has_phone, phone, -1)),
+        "first_name": _take(_strings(FIRST_NAMES), world.first_name[person]),
+        "last_name": _take(_pool(_strings(LAST_NAMES), _strings([n.upper() for n in LAST_NAMES])),
+                           world.last_name[person] + np.where(shouting, len(LAST_NAMES), 0)),
+        "company": _take(_strings([c[0] for c in COMPANIES]), world.company[person]),
+        "created_at": _timestamps(created),
+        "updated_at": _timestamps(updated),
+    })
+    return table, _truth("crm_contacts", contact_id, person)
+
+
+# -------------------------------------------------------------------------------------------------
+# Public API
+# -------------------------------------------------------------------------------------------------
+def generate(people: int, seed: int) -> dict[str, pd.DataFrame]:
+    """Generate the data set for `people` web visitors (plus ~5% CRM-only leads).
+
+    Returns DataFrames keyed 'identifies', 'tracks', 'pages' (Segment warehouse tables), 'contacts'
+    (CRM) and 'truth' (source_name, event_id, person_id: the true person behind every distinct
+    delivered row; duplicate deliveries share their event_id and appear once).
+    """
+    if people < 1:
+        raise ValueError("people must be at least 1")
+    rng = np.random.default_rng(seed)
+    world = _build_world(rng, people)
+    events = _simulate(rng, world)
+
+    tables: dict[str, pa.Table] = {}
+    truths: list[pa.Table] = []
+    segment = (
+        ("identifies", _identifies, IDENTIFIES_COLUMNS, ("anonymous_id", "user_id", "email"), False),
+        ("tracks", _tracks, TRACKS_COLUMNS, ("anonymous_id", "user_id"), True),
+        ("pages", _pages, PAGES_COLUMNS, ("anonymous_id", "user_id"), True),
+    )
+    for name, draft_rows, columns, junk_columns, allow_no_identifier in segment:
+        draft = draft_rows(rng, world, events)
+        tables[name], truth = _deliver(rng, world, draft, columns, f"segment.{name}", junk_columns,
+                                       allow_no_identifier)
+        truths.append(truth)
+    tables["contacts"], truth = _contacts(rng, world, events)
+    truths.append(truth)
+    tables["truth"] = pa.concat_tables(truths)
+    return {name: _to_pandas(table) for name, table in tables.items()}
+
+
+def _to_pandas(table: pa.Table) -> pd.DataFrame:
+    return table.to_pandas(types_mapper=lambda t: pd.BooleanDtype() if t == pa.bool_() else None)
+
+
+def write_csv(frames: dict[str, pd.DataFrame], directory: str | Path) -> None:
+    """Write the four source tables as dbt seed CSVs (empty field = null)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, file_name in CSV_FILES.items():
+        frame = frames[name].copy()
+        for column in frame.columns[frame.dtypes == "boolean"]:
+            frame[column] = frame[column].map({True: "true", False: "false"})
+        frame.to_csv(directory / file_name, index=False, date_format=CSV_TIMESTAMP_FORMAT, lineterminator="\n")
+
+
+def write_duckdb(frames: dict[str, pd.DataFrame], path: str | Path) -> None:
+    """Write segment.{identifies,tracks,pages}, crm.contacts and truth.events, replacing them."""
+    with duckdb.connect(str(path)) as connection:
+        for name, (schema, table) in DUCKDB_TABLES.items():
+            arrow = pa.Table.from_pandas(frames[name], preserve_index=False)
+            connection.execute(f"create schema if not exists {schema}")
+            connection.register("generated_frame", arrow)
+            select = ", ".join(f"cast({field.name} as {_duckdb_type(field.type)}) as {field.name}"
+                               for field in arrow.schema)
+            connection.execute(f"create or replace table {schema}.{table} as select {select} from generated_frame")
+            connection.unregister("generated_frame")
+
+
+def _duckdb_type(arrow_type: pa.DataType) -> str:
+    if pa.types.is_timestamp(arrow_type):
+        return "timestamp"
+    if pa.types.is_boolean(arrow_type):
+        return "boolean"
+    if pa.types.is_integer(arrow_type):
+        return "bigint"
+    return "varchar"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=300, help="people visiting the website (default 300)")
+    parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    parser.add_argument("--csv-dir", help="write the demo seed CSVs into this directory")
+    parser.add_argument("--duckdb", help="write the tables (and truth.events) into this DuckDB file")
+    args = parser.parse_args()
+    if args.csv_dir is None and args.duckdb is None:
+        parser.error("give --csv-dir and/or --duckdb")
+
+    frames = generate(args.people, args.seed)
+    if args.csv_dir is not None:
+        write_csv(frames, args.csv_dir)
+    if args.duckdb is not None:
+        write_duckdb(frames, args.duckdb)
+    for name, frame in frames.items():
+        print(f"{name}: {len(frame):,} rows")
+
+
+if __name__ == "__main__":
+    main()
