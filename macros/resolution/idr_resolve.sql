@@ -7,16 +7,18 @@
     edges_sql   a select with integer columns node_a, node_b and the columns named in order_by
     order_by    list of column expressions giving a total order of the edges
     limits      list of {key, limit}
-    result      work relation to create: (node_id, component_id) for every node; component_id is
-                a node_id of the component
+
+    Returns {'sql': a select of (node_id, component_id) for every node that has an edge
+    (component_id is a node_id of the component; a node without edges is a profile of its own),
+    'work_tables': the work tables that select reads (drop them once it has been used),
+    'rounds': round counts per loop, for logging and tests}.
 
     Plain connected components decide every component that breaks no limit (no merge in it can
     be rejected, so the result is the same). Only the components that would break a limit are
     resolved again, edge order and all: by a minimum spanning forest when there is a single limit
     of 1 (exact, O(log n) rounds), otherwise by idr_limited_merge (exact).
-    Returns a dict of round counts for logging and tests.
 -#}
-{% macro idr_resolve(nodes_sql, edges_sql, order_by, limits, result) %}
+{% macro idr_resolve(nodes_sql, edges_sql, order_by, limits) %}
     {%- set components = identity_resolution.idr_work_relation('components') -%}
     {%- set violating = identity_resolution.idr_work_relation('violating') -%}
     {%- set ranked_edges = identity_resolution.idr_work_relation('ranked_edges') -%}
@@ -44,10 +46,7 @@
     {%- endif -%}
 
     {%- if not has_violations -%}
-        {%- do identity_resolution.idr_create_work_table(result,
-            'select nodes.node_id, coalesce(components.component_id, nodes.node_id) as component_id
-            from (' ~ nodes_sql ~ ') as nodes
-            left join ' ~ components ~ ' as components on nodes.node_id = components.node_id') -%}
+        {%- set result_sql = 'select node_id, component_id from ' ~ components -%}
     {%- else -%}
         {%- set violating_nodes_sql = 'select nodes.node_id, nodes.limit_key
             from (' ~ nodes_sql ~ ') as nodes
@@ -82,20 +81,17 @@
                 violating_nodes_sql, 'select edge_rank, node_a, node_b from ' ~ ranked_edges, limits, limited, 'limits')}) -%}
         {%- endif -%}
 
-        {%- do identity_resolution.idr_create_work_table(result,
-            'select nodes.node_id,
+        {%- set result_sql = 'select components.node_id,
                 case
-                    when violating.component_id is null then coalesce(components.component_id, nodes.node_id)
-                    else coalesce(limited.component_id, nodes.node_id)
+                    when violating.component_id is null then components.component_id
+                    else coalesce(limited.component_id, components.node_id)
                 end as component_id
-            from (' ~ nodes_sql ~ ') as nodes
-            left join ' ~ components ~ ' as components on nodes.node_id = components.node_id
+            from ' ~ components ~ ' as components
             left join ' ~ violating ~ ' as violating on components.component_id = violating.component_id
-            left join ' ~ limited ~ ' as limited on nodes.node_id = limited.node_id') -%}
+            left join ' ~ limited ~ ' as limited on components.node_id = limited.node_id' -%}
     {%- endif -%}
-
-    {%- for relation in [components, violating, ranked_edges, forest, limited] -%}
+    {%- for relation in [ranked_edges, forest] -%}
         {%- do identity_resolution.idr_drop_work_table(relation) -%}
     {%- endfor -%}
-    {{ return(rounds) }}
+    {{ return({'sql': result_sql, 'work_tables': [components, violating, limited], 'rounds': rounds}) }}
 {% endmacro %}

@@ -1,25 +1,45 @@
-with headers as (
+{%- set inputs = identity_resolution.idr_inputs() -%}
+{%- set slots = identity_resolution.idr_event_slots() -%}
+{%- if inputs | length == 0 -%}
+    {{ exceptions.raise_compiler_error(
+        "identity_resolution has no input: every Segment table is disabled and idr_sources is empty") }}
+{%- endif -%}
+{%- set types = [] -%}
+{%- for slot in slots if slot['type'] not in types -%}
+    {%- do types.append(slot['type']) -%}
+{%- endfor -%}
 
-    {#- one header row per delivery -#}
-    select * from {{ ref('int_idr__occurrences') }}
-    where identifier_type is null
-
-),
-
-anchors as (
+with unioned as (
+    {%- for input in inputs %}
+    {%- set columns_of_input = {} %}
+    {%- for slot in input['slots'] %}
+        {%- do columns_of_input.update({slot['column']: slot['slot']}) %}
+    {%- endfor %}
 
     select
-        source_name,
+        {{ input['source_name_sql'] }} as source_name,
         event_id,
-        min(anchor_node_id) as anchor_node_id,
-        count(*) as identifier_count
-    from {{ ref('int_idr__event_nodes') }}
-    group by source_name, event_id
+        occurred_at,
+        event_type,
+        event_name,
+        blocked_identifier_count,
+        {%- for slot in slots %}
+        {{ columns_of_input.get(slot['column'], 'cast(null as ' ~ dbt.type_string() ~ ')') }} as {{ slot['column'] }}
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from {{ ref(input['model']) }}
+    {%- if not loop.last %}
+
+    union all
+    {%- endif %}
+    {%- endfor %}
 
 ),
 
-events as (
+deduplicated as (
 
+    {#- duplicate deliveries collapse: the earliest time, and field by field the smallest value
+        (Segment's retries repeat the payload, so the fields agree) -#}
     select
         source_name,
         event_id,
@@ -27,33 +47,69 @@ events as (
         min(event_type) as event_type,
         min(event_name) as event_name,
         count(*) as delivery_count,
-        max(blocked_identifier_count) as blocked_identifier_count
-    from headers
+        max(blocked_identifier_count) as blocked_identifier_count,
+        {%- for slot in slots %}
+        min({{ slot['column'] }}) as {{ slot['column'] }}
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from unioned
     group by source_name, event_id
+
+),
+
+anchored as (
+
+    select
+        *,
+        {#- the anchor: the most trusted type present, its smallest value in byte order -#}
+        case
+            {%- for type_name in types %}
+            when coalesce({{ slots | selectattr('type', 'equalto', type_name) | map(attribute='column') | join(', ') }}) is not null
+                then '{{ type_name }}'
+            {%- endfor %}
+        end as anchor_type,
+        case
+            {%- for type_name in types %}
+            {%- set columns = slots | selectattr('type', 'equalto', type_name) | map(attribute='column') | list %}
+            when coalesce({{ columns | join(', ') }}) is not null
+                then {{ identity_resolution.idr_least_binary(columns) | indent(16) }}
+            {%- endfor %}
+        end as anchor_value,
+        {#- distinct identifiers: a slot counts unless an earlier slot of its type holds the same value #}
+        0
+        {%- for slot in slots %}
+        + case when {{ slot['column'] }} is not null
+            {%- for earlier in slots[:loop.index0] if earlier['type'] == slot['type'] %}
+            and ({{ earlier['column'] }} is null or {{ earlier['column'] }} <> {{ slot['column'] }})
+            {%- endfor %} then 1 else 0 end
+        {%- endfor %} as identifier_count
+    from deduplicated
 
 ),
 
 final as (
 
     select
-        events.source_name,
-        events.event_id,
-        events.occurred_at,
-        events.event_type,
-        events.event_name,
-        events.delivery_count,
-        coalesce(anchors.identifier_count, 0) as identifier_count,
-        events.blocked_identifier_count,
-        anchors.anchor_node_id,
+        source_name,
+        event_id,
+        occurred_at,
+        event_type,
+        event_name,
+        delivery_count,
+        identifier_count,
+        blocked_identifier_count,
+        anchor_type,
+        anchor_value,
         case
-            when anchors.anchor_node_id is not null then null
-            when events.blocked_identifier_count > 0 then 'all_identifiers_blocked'
+            when anchor_value is not null then null
+            when blocked_identifier_count > 0 then 'all_identifiers_blocked'
             else 'no_identifiers'
-        end as unresolved_reason
-    from events
-    left join anchors
-        on events.source_name = anchors.source_name
-        and events.event_id = anchors.event_id
+        end as unresolved_reason,
+        {%- for slot in slots %}
+        {{ slot['column'] }}
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from anchored
 
 )
 

@@ -10,41 +10,6 @@ components as (
 
 ),
 
-event_nodes as (
-
-    select * from {{ ref('int_idr__event_nodes') }}
-
-),
-
-event_counts as (
-
-    select
-        node_id,
-        count(*) as event_count
-    from event_nodes
-    group by node_id
-
-),
-
-node_sources as (
-
-    select distinct
-        node_id,
-        source_name
-    from event_nodes
-
-),
-
-source_lists as (
-
-    select
-        node_id,
-        {{ dbt.listagg('source_name', "', '", "order by source_name") }} as sources
-    from node_sources
-    group by node_id
-
-),
-
 resolved as (
 
     select
@@ -54,15 +19,26 @@ resolved as (
         nodes.priority_rank,
         nodes.first_seen_at,
         nodes.last_seen_at,
-        components.component_id,
+        nodes.event_count,
+        nodes.sources,
+        {#- a node without edges is a component of its own -#}
+        coalesce(components.component_id, nodes.node_id) as component_id
+    from nodes
+    left join components
+        on nodes.node_id = components.node_id
+
+),
+
+keyed as (
+
+    select
+        *,
         {#- a profile is named after its earliest identifier: first seen, then priority, type, value -#}
         row_number() over (
-            partition by components.component_id
-            order by nodes.first_seen_at, nodes.node_id
+            partition by component_id
+            order by first_seen_at, node_id
         ) as seen_order
-    from nodes
-    inner join components
-        on nodes.node_id = components.node_id
+    from resolved
 
 ),
 
@@ -71,7 +47,7 @@ profile_ids as (
     select
         component_id,
         {{ dbt.hash(dbt.concat(['identifier_type', "':'", 'identifier_value'])) }} as profile_id
-    from resolved
+    from keyed
     where seen_order = 1
 
 ),
@@ -79,23 +55,19 @@ profile_ids as (
 final as (
 
     select
-        resolved.node_id,
-        resolved.identifier_type,
-        resolved.identifier_value,
-        resolved.priority_rank,
+        keyed.node_id,
+        keyed.identifier_type,
+        keyed.identifier_value,
+        keyed.priority_rank,
         profile_ids.profile_id,
-        resolved.seen_order = 1 as is_profile_key,
-        resolved.first_seen_at,
-        resolved.last_seen_at,
-        coalesce(event_counts.event_count, 0) as event_count,
-        source_lists.sources
-    from resolved
+        keyed.seen_order = 1 as is_profile_key,
+        keyed.first_seen_at,
+        keyed.last_seen_at,
+        keyed.event_count,
+        keyed.sources
+    from keyed
     inner join profile_ids
-        on resolved.component_id = profile_ids.component_id
-    left join event_counts
-        on resolved.node_id = event_counts.node_id
-    left join source_lists
-        on resolved.node_id = source_lists.node_id
+        on keyed.component_id = profile_ids.component_id
 
 )
 

@@ -1,6 +1,7 @@
-with occurrences as (
+{%- set source_names = identity_resolution.idr_source_names() -%}
+with event_identifiers as (
 
-    select * from {{ ref('int_idr__occurrences') }}
+    select * from {{ ref('int_idr__event_identifiers') }}
 
 ),
 
@@ -10,42 +11,39 @@ identifiers as (
         identifier_type,
         identifier_value,
         min(occurred_at) as first_seen_at,
-        max(occurred_at) as last_seen_at
-    from occurrences
-    where identifier_type is not null
+        max(occurred_at) as last_seen_at,
+        count(*) as event_count,
+        {%- for source_name in source_names %}
+        max(case when source_name = '{{ source_name }}' then 1 else 0 end) as from_source_{{ loop.index }}
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from event_identifiers
     group by identifier_type, identifier_value
-
-),
-
-ranked as (
-
-    select
-        identifier_type,
-        identifier_value,
-        {{ identity_resolution.idr_type_case('identifier_type', 'rank') }} as priority_rank,
-        first_seen_at,
-        last_seen_at
-    from identifiers
 
 ),
 
 final as (
 
-    {#- numbered by (priority, type, value): an event's anchor is its smallest node_id, and
-        within one type node_id follows the value's byte order #}
+    {# numbered by (priority, type, value): an event's anchor is its smallest node_id, and within
+       one type node_id follows the value's byte order #}
     select
         row_number() over (
             order by
-                priority_rank,
+                {{ identity_resolution.idr_type_case('identifier_type', 'rank') }},
                 {{ identity_resolution.idr_binary_order('identifier_type') }},
                 {{ identity_resolution.idr_binary_order('identifier_value') }}
         ) as node_id,
         identifier_type,
         identifier_value,
-        priority_rank,
+        {{ identity_resolution.idr_type_case('identifier_type', 'rank') }} as priority_rank,
         first_seen_at,
-        last_seen_at
-    from ranked
+        last_seen_at,
+        event_count,
+        substr(
+            {{ dbt.concat(identity_resolution._idr_source_flags(source_names)) }},
+            3
+        ) as sources
+    from identifiers
 
 )
 

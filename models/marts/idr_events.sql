@@ -19,15 +19,16 @@ final as (
         events.occurred_at,
         events.event_type,
         events.event_name,
-        identifiers.identifier_type as resolved_by_type,
-        identifiers.identifier_value as resolved_by_value,
+        events.anchor_type as resolved_by_type,
+        events.anchor_value as resolved_by_value,
         events.identifier_count,
         events.blocked_identifier_count,
         events.delivery_count,
         events.unresolved_reason
     from events
     left join identifiers
-        on events.anchor_node_id = identifiers.node_id
+        on events.anchor_type = identifiers.identifier_type
+        and events.anchor_value = identifiers.identifier_value
 
 )
 

@@ -1,7 +1,7 @@
 """Independent reference implementation of identity_resolution's semantics (the test oracle).
 
 Written from the definition in the README, not from the SQL: normalise and block identifiers,
-collapse duplicate deliveries, build a star per event (anchor = highest-priority identifier),
+collapse duplicate deliveries (an event keeps its earliest time and the union of its identifiers), build a star per event (anchor = highest-priority identifier),
 then apply the edges one at a time in the total order
 
     first_seen_at, weaker priority rank of the two ends, anchor (type, value), other (type, value)
@@ -102,16 +102,15 @@ def profile_id_for(identifier: tuple[str, str]) -> str:
 def build_graph(events: list[Event], config: Config):
     """Deduplicated events (identifier sets, time) and the ordered edge list of the definition."""
     event_ids: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
-    event_time: dict[tuple[str, str], datetime] = {}  # earliest delivery carrying an identifier
-    first_seen: dict[tuple[str, str], datetime] = {}  # earliest delivery carrying the identifier
+    event_time: dict[tuple[str, str], datetime] = {}  # an event's time: its earliest delivery
     for ev in events:
         key = (ev.source, ev.event_id)
-        ids = {(t, v) for t, raw in ev.identifiers if (v := normalize(t, raw, config)) is not None}
-        event_ids[key] |= ids
-        if ids:
-            event_time[key] = min(event_time.get(key, ev.occurred_at), ev.occurred_at)
+        event_ids[key] |= {(t, v) for t, raw in ev.identifiers if (v := normalize(t, raw, config)) is not None}
+        event_time[key] = min(event_time.get(key, ev.occurred_at), ev.occurred_at)
+    first_seen: dict[tuple[str, str], datetime] = {}  # an identifier's earliest event
+    for key, ids in event_ids.items():
         for node in ids:
-            first_seen[node] = min(first_seen.get(node, ev.occurred_at), ev.occurred_at)
+            first_seen[node] = min(first_seen.get(node, event_time[key]), event_time[key])
 
     ranks = config.ranks({t for ids in event_ids.values() for t, _ in ids})
 

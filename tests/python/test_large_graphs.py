@@ -33,7 +33,7 @@ def chain_and_star(project_factory):
         events.append(track(f"star-x{i}", i % 11, user_id="star-hub", anonymous_id=_scrambled("star-a", i)))
     project = project_factory("large")
     project.load(to_rows(events))
-    result = project.build(SOURCES_VARS, "--select", "+idr_identifiers")
+    result = project.build(SOURCES_VARS, "--select", "+idr_identifiers", "--indirect-selection", "cautious")
     assert result.success, result.failures or result.exception
     return project, result
 

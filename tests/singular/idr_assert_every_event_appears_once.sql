@@ -1,10 +1,15 @@
 -- Every delivered event (source_name, event_id) appears in idr_events exactly once, and nothing else does.
 with delivered as (
+    {%- for input in identity_resolution.idr_inputs() %}
 
     select distinct
-        source_name,
+        {{ input['source_name_sql'] }} as source_name,
         event_id
-    from {{ ref('int_idr__occurrences') }}
+    from {{ ref(input['model']) }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 
 ),
 

@@ -4,9 +4,7 @@ with carried as (
     select distinct
         identifier_type,
         identifier_value
-    from {{ ref('int_idr__occurrences') }}
-    where identifier_type is not null
-        and identifier_value is not null
+    from {{ ref('int_idr__event_identifiers') }}
 
 ),
 
