@@ -6,10 +6,13 @@ byte-identical CSVs and identical tables):
 * People browse the web on one to three browsers (each its own ``anonymous_id``); about 15% also use
   the mobile app on one iOS or Android device (``context_device_id``; about half of them with an
   advertising id and ad tracking enabled).
-* About 65% register. Signing up, and later logging in on another browser or the app, sends an
-  ``identify`` call (``anonymous_id`` + ``user_id`` + traits) at the same second as a "Signed Up" /
-  "Signed In" track. Events before signup carry only the ``anonymous_id``; afterwards they also carry
-  the ``user_id``. About 5% of identified tracks carry ``context_traits_email``.
+* About 65% register. Signing up or logging in sends an ``identify`` call (``anonymous_id`` +
+  ``user_id`` + traits: email, names, sometimes phone, plan) at the same second as a "Signed Up" /
+  "Signed In" track; logged-in sessions usually start with another identify call. Events before
+  signup carry only the ``anonymous_id``; afterwards they also carry the ``user_id`` while that
+  browser (or the app) stays logged in. About a third of web sessions start on a fresh cookie (a new
+  ``anonymous_id``, logged out until the next login). About 5% of identified tracks carry
+  ``context_traits_email``.
 * About 40% of people are CRM contacts (email and/or phone in varied formats), plus about 5% extra
   CRM-only leads that never appear in Segment.
 
@@ -18,8 +21,10 @@ mailboxes typed by several people, junk identifier values ('null', 'undefined', 
 case and whitespace variants, duplicate deliveries of the same message id, a few rows without any
 identifier, and late-arriving rows. ``truth.events`` records the true person of every row.
 
-Everything is vectorised with numpy and pyarrow, so one million people (about ten million events)
-generate in well under two minutes.
+About ten delivered rows per person (many people with 2-5, a tail up to ~100) spread over 2024:
+``--people 300`` makes a demo of about 3,500 events. Everything is vectorised with numpy and pyarrow,
+so one million people (about ten million events) generate in under a minute and under 5 GB of memory.
+Determinism holds for a given numpy version (its random streams may change between versions).
 
 Usage::
 
@@ -35,11 +40,13 @@ From Python (with this directory on ``sys.path``)::
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -67,7 +74,7 @@ PEOPLE_PER_TEAM_ADDRESS = 5000  # one shared team mailbox per this many people (
 TEAM_EMAIL_SHARE = 0.7  # of a team mailbox user's identify calls that carry the team address
 CRM_RATE = 0.40
 CRM_LEAD_RATE = 0.05
-PHONE_ON_IDENTIFY_RATE = 0.3
+PHONE_ON_IDENTIFY_RATE = 0.2
 
 # events per person: 2 + floor(lognormal), capped; a session starts with probability SESSION_RATE
 EVENTS_MU = 1.4
@@ -76,9 +83,11 @@ EVENTS_MAX = 100
 SESSION_RATE = 0.25
 APP_SESSION_SHARE = 0.55  # of an app user's sessions
 PAGE_SHARE = 0.22  # of web events that are not the first of a session
-SIGNUP_POSITION_MAX = 0.7  # registered people sign up within the first 70% of their events
-RELOGIN_RATE = 0.06
-LOGIN_TRAITS_RATE = 0.65  # login identify calls that repeat the traits
+SIGNUP_POSITION_MAX = 0.9  # registered people sign up within the first 90% of their events
+COOKIE_RESET_RATE = 0.35  # of web sessions
+LOGIN_RATE = 0.15  # of sessions after signup
+REFRESH_RATE = 0.9  # of logged-in sessions that start with an identify call
+LOGIN_TRAITS_RATE = 0.3  # login identify calls that repeat the traits
 TRACK_EMAIL_RATE = 0.05
 
 # delivery noise
@@ -87,44 +96,54 @@ NO_IDENTIFIER_RATE = 0.0005
 LATE_RATE = 0.01
 DUPLICATE_RATE = 0.005
 
-JUNK_VALUES = ("null", "undefined", "-1", "", "0000", "anonymous", "NULL", " none ",
-               "00000000-0000-0000-0000-000000000000")
 ZERO_IDFA = "00000000-0000-0000-0000-000000000000"
+JUNK_VALUES = ("null", "undefined", "-1", "", "0000", "anonymous", "NULL", " none ", ZERO_IDFA)
 
 # -------------------------------------------------------------------------------------------------
 # Vocabularies
 # -------------------------------------------------------------------------------------------------
-FIRST_NAMES = (
-    "Jane", "John", "Maria", "Wei", "Aisha", "Carlos", "Olivia", "Liam", "Emma", "Noah", "Sofia",
-    "Lucas", "Mia", "Ethan", "Amara", "Hiro", "Priya", "Omar", "Chloe", "Mateo", "Zoe", "Ivan",
-    "Fatima", "Daniel", "Elena", "Kofi", "Grace", "Arjun", "Lena", "Samuel", "Yuki", "Nadia", "Leo",
-    "Ava", "Diego", "Hannah", "Malik", "Ingrid", "Tariq", "Rosa", "Felix", "Mei", "Jonas", "Layla",
-    "Victor", "Clara", "Andre", "Nina", "Ravi", "Alice", "Ben", "Chen", "Dara", "Emil", "Farah",
-    "Gabriel", "Isla", "Jamal", "Kira", "Marco",
+FIRST_NAMES = tuple(
+    "Jane John Maria Wei Aisha Carlos Olivia Liam Emma Noah Sofia Lucas Mia Ethan Amara Hiro "
+    "Priya Omar Chloe Mateo Zoe Ivan Fatima Daniel Elena Kofi Grace Arjun Lena Samuel Yuki Nadia "
+    "Leo Ava Diego Hannah Malik Ingrid Tariq Rosa Felix Mei Jonas Layla Victor Clara Andre Nina "
+    "Ravi Alice Ben Chen Dara Emil Farah Gabriel Isla Jamal Kira Marco".split()
 )
-LAST_NAMES = (
-    "Doe", "Smith", "Garcia", "Chen", "Khan", "Johnson", "Williams", "Brown", "Jones", "Miller",
-    "Davis", "Rodriguez", "Martinez", "Hernandez", "Lopez", "Wilson", "Anderson", "Thomas", "Taylor",
-    "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark",
-    "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres",
-    "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell",
-    "Mitchell", "Carter", "Roberts", "Patel", "Kim", "Singh", "Okafor", "Novak", "Rossi", "Schmidt",
-    "Silva", "Tanaka", "Larsen",
+LAST_NAMES = tuple(
+    "Doe Smith Garcia Chen Khan Johnson Williams Brown Jones Miller Davis Rodriguez Martinez "
+    "Hernandez Lopez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White "
+    "Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres "
+    "Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts "
+    "Patel Kim Singh Okafor Novak Rossi Schmidt Silva Tanaka Larsen".split()
 )
 EMAIL_DOMAINS = (
-    ("example.com", 0.35), ("example.org", 0.20), ("example.net", 0.15),
-    ("mail.example", 0.12), ("inbox.example", 0.10), ("post.example", 0.08),
+    ("example.com", 0.35),
+    ("example.org", 0.20),
+    ("example.net", 0.15),
+    ("mail.example", 0.12),
+    ("inbox.example", 0.10),
+    ("post.example", 0.08),
 )
 COMPANIES = (
-    ("Acme Corp", "acme-corp.com"), ("Globex", "globex.com"), ("Initech", "initech.com"),
-    ("Umbrella Health", "umbrella-health.com"), ("Hooli", "hooli.com"),
-    ("Stark Industries", "stark-industries.com"), ("Wayne Enterprises", "wayne-enterprises.com"),
-    ("Vandelay Industries", "vandelay.com"), ("Soylent Foods", "soylent-foods.com"),
-    ("Cyberdyne", "cyberdyne.com"), ("Tyrell", "tyrell-corp.com"),
-    ("Massive Dynamic", "massive-dynamic.com"), ("Aperture Labs", "aperture-labs.com"),
-    ("Dunder Mifflin", "dundermifflin.com"), ("Pied Piper", "piedpiper.com"),
-    ("Wonka Industries", "wonka.com"), ("Oscorp", "oscorp.com"), ("Gringotts", "gringotts-bank.com"),
-    ("Monarch Solutions", "monarch-solutions.com"), ("Blue Sun", "bluesun.com"),
+    ("Acme Corp", "acme-corp.com"),
+    ("Globex", "globex.com"),
+    ("Initech", "initech.com"),
+    ("Umbrella Health", "umbrella-health.com"),
+    ("Hooli", "hooli.com"),
+    ("Stark Industries", "stark-industries.com"),
+    ("Wayne Enterprises", "wayne-enterprises.com"),
+    ("Vandelay Industries", "vandelay.com"),
+    ("Soylent Foods", "soylent-foods.com"),
+    ("Cyberdyne", "cyberdyne.com"),
+    ("Tyrell", "tyrell-corp.com"),
+    ("Massive Dynamic", "massive-dynamic.com"),
+    ("Aperture Labs", "aperture-labs.com"),
+    ("Dunder Mifflin", "dundermifflin.com"),
+    ("Pied Piper", "piedpiper.com"),
+    ("Wonka Industries", "wonka.com"),
+    ("Oscorp", "oscorp.com"),
+    ("Gringotts", "gringotts-bank.com"),
+    ("Monarch Solutions", "monarch-solutions.com"),
+    ("Blue Sun", "bluesun.com"),
 )
 COMPANY_MISSING_RATE = 0.3
 TEAM_MAILBOXES = ("team", "info", "sales", "hello", "office", "admin", "contact", "support")
@@ -139,14 +158,14 @@ PHONE_TEMPLATES = ("+1 (###) ###-####", "###.###.####", "1##########", "###-###-
 PHONE_AREA = 555
 
 SITE = "https://shop.example.com"
-PRODUCTS = (
-    "trail-running-shoe", "merino-hoodie", "rain-shell-jacket", "canvas-backpack", "wool-beanie",
-    "yoga-mat", "insulated-bottle", "cycling-gloves", "down-vest", "hiking-socks", "sun-hat",
-    "climbing-chalk-bag", "camp-mug", "headlamp", "trekking-poles", "packable-duffel",
+PRODUCTS = tuple(
+    "trail-running-shoe merino-hoodie rain-shell-jacket canvas-backpack wool-beanie yoga-mat "
+    "insulated-bottle cycling-gloves down-vest hiking-socks sun-hat climbing-chalk-bag camp-mug "
+    "headlamp trekking-poles packable-duffel".split()
 )
-BLOG_POSTS = (
-    "how-to-layer-for-winter", "choosing-a-running-shoe", "packing-list-weekend-hike",
-    "caring-for-merino", "spring-sale-announcement", "meet-our-makers",
+BLOG_POSTS = tuple(
+    "how-to-layer-for-winter choosing-a-running-shoe packing-list-weekend-hike caring-for-merino "
+    "spring-sale-announcement meet-our-makers".split()
 )
 PAGES: tuple[tuple[str, str, str, float], ...] = (
     ("Home", "/", "Example Shop", 20.0),
@@ -162,19 +181,36 @@ PAGES: tuple[tuple[str, str, str, float], ...] = (
     ("Sign Up", "/signup", "Create an account | Example Shop", 2.0),
     ("Log In", "/login", "Log in | Example Shop", 2.0),
     ("Account", "/account", "Your account | Example Shop", 2.0),
-    *((
-        "Product", f"/products/{slug}", f"{slug.replace('-', ' ').title()} | Example Shop", 2.0,
-    ) for slug in PRODUCTS),
-    *((
-        "Blog Post", f"/blog/{slug}", f"{slug.replace('-', ' ').capitalize()} | Example Shop Blog", 1.0,
-    ) for slug in BLOG_POSTS),
+    *(
+        (
+            "Product",
+            f"/products/{slug}",
+            f"{slug.replace('-', ' ').title()} | Example Shop",
+            2.0,
+        )
+        for slug in PRODUCTS
+    ),
+    *(
+        (
+            "Blog Post",
+            f"/blog/{slug}",
+            f"{slug.replace('-', ' ').capitalize()} | Example Shop Blog",
+            1.0,
+        )
+        for slug in BLOG_POSTS
+    ),
 )
 PAGE_NAME_MISSING_RATE = 0.08
 UTM_QUERY = "?utm_source=newsletter&utm_medium=email&utm_campaign=spring"
-UTM_RATE = 0.15  # of landing pages
+UTM_RATE = 0.15  # of landing pages (newsletter clicks: no referrer)
 EXTERNAL_REFERRERS = (
-    "https://www.google.com/", "https://www.bing.com/", "https://duckduckgo.com/", "https://t.co/",
-    "https://www.facebook.com/", "https://www.linkedin.com/", "https://news.ycombinator.com/",
+    "https://www.google.com/",
+    "https://www.bing.com/",
+    "https://duckduckgo.com/",
+    "https://t.co/",
+    "https://www.facebook.com/",
+    "https://www.linkedin.com/",
+    "https://news.ycombinator.com/",
 )
 DIRECT_VISIT_RATE = 0.4  # landing pages without a referrer
 
@@ -210,26 +246,31 @@ SLOTS = 4
 # -------------------------------------------------------------------------------------------------
 # Output shape
 # -------------------------------------------------------------------------------------------------
-IDENTIFIES_COLUMNS = (
-    "id", "anonymous_id", "user_id", "email", "name", "first_name", "last_name", "phone", "plan",
-    "context_device_id", "context_device_type", "context_device_advertising_id",
-    "context_device_ad_tracking_enabled", "context_library_name",
-    "timestamp", "original_timestamp", "sent_at", "received_at", "uuid_ts",
+IDENTIFIES_COLUMNS = tuple(
+    "id anonymous_id user_id email name first_name last_name phone plan context_device_id "
+    "context_device_type context_device_advertising_id context_device_ad_tracking_enabled "
+    "context_library_name timestamp original_timestamp sent_at received_at uuid_ts".split()
 )
-TRACKS_COLUMNS = (
-    "id", "anonymous_id", "user_id", "event", "event_text", "context_traits_email",
-    "context_device_id", "context_device_type", "context_device_advertising_id",
-    "context_device_ad_tracking_enabled", "context_library_name", "context_page_path",
-    "timestamp", "original_timestamp", "sent_at", "received_at", "uuid_ts",
+TRACKS_COLUMNS = tuple(
+    "id anonymous_id user_id event event_text context_traits_email context_device_id "
+    "context_device_type context_device_advertising_id context_device_ad_tracking_enabled "
+    "context_library_name context_page_path timestamp original_timestamp sent_at received_at "
+    "uuid_ts".split()
 )
-PAGES_COLUMNS = (
-    "id", "anonymous_id", "user_id", "name", "path", "url", "title", "referrer", "context_library_name",
-    "timestamp", "original_timestamp", "sent_at", "received_at", "uuid_ts",
+PAGES_COLUMNS = tuple(
+    "id anonymous_id user_id name path url title referrer context_library_name timestamp "
+    "original_timestamp sent_at received_at uuid_ts".split()
 )
-IDENTIFIER_COLUMNS = (
-    "anonymous_id", "user_id", "email", "phone", "context_traits_email", "context_device_id",
-    "context_device_advertising_id",
+IDENTIFIER_COLUMNS = tuple(
+    "anonymous_id user_id email phone context_traits_email context_device_id "
+    "context_device_advertising_id".split()
 )
+# Segment table -> (columns, columns junk values may replace (anonymous_id first), rows may lack ids)
+SEGMENT_TABLES = {
+    "identifies": (IDENTIFIES_COLUMNS, ("anonymous_id", "user_id", "email"), False),
+    "tracks": (TRACKS_COLUMNS, ("anonymous_id", "user_id"), True),
+    "pages": (PAGES_COLUMNS, ("anonymous_id", "user_id"), True),
+}
 CSV_FILES = {
     "identifies": "demo_segment_identifies.csv",
     "tracks": "demo_segment_tracks.csv",
@@ -245,17 +286,18 @@ DUCKDB_TABLES = {
 }
 CSV_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 
-STRING = pa.large_string()
-UUID_CHUNK_ROWS = 1 << 20
+# strings have 32-bit offsets (half the overhead of large_string); row-level columns are chunked
+STRING = pa.string()
+CHUNK_ROWS = 1 << 20
 _HEX_LOWER = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _HEX_UPPER = np.frombuffer(b"0123456789ABCDEF", dtype=np.uint8)
-_UUID_HEX_POSITIONS = np.array([i for i in range(36) if i not in (8, 13, 18, 23)])
+_UUID_HEX_POSITIONS = np.array([i for i in range(36) if i not in {8, 13, 18, 23}])
 
 
 # -------------------------------------------------------------------------------------------------
 # String building blocks (fixed-width ASCII matrices -> arrow strings, pools of values)
 # -------------------------------------------------------------------------------------------------
-def _strings(values: list[str] | tuple[str, ...]) -> pa.Array:
+def _strings(values: Sequence[str]) -> pa.Array:
     return pa.array(values, type=STRING)
 
 
@@ -266,9 +308,11 @@ def _scalar(value: str) -> pa.Scalar:
 def _fixed_width_strings(chars: np.ndarray) -> pa.Array:
     """One string per row of an (n, width) uint8 matrix of ASCII codes, without copying."""
     rows, width = chars.shape
+    if rows * width >= 2**31:
+        raise ValueError("too many strings for one array: generate fewer people")
     data = np.ascontiguousarray(chars).reshape(-1)
-    offsets = np.arange(rows + 1, dtype=np.int64) * width
-    return pa.LargeStringArray.from_buffers(rows, pa.py_buffer(offsets), pa.py_buffer(data))
+    offsets = np.arange(rows + 1, dtype=np.int32) * np.int32(width)
+    return pa.StringArray.from_buffers(rows, pa.py_buffer(offsets), pa.py_buffer(data))
 
 
 def _hex_chars(raw: np.ndarray, upper: bool) -> np.ndarray:
@@ -282,11 +326,11 @@ def _hex_chars(raw: np.ndarray, upper: bool) -> np.ndarray:
 def _uuid_chars(raw: np.ndarray, upper: bool = False) -> np.ndarray:
     """Format (n, 16) random bytes as version-4 UUID text, an (n, 36) ASCII matrix."""
     chars = np.full((raw.shape[0], 36), ord("-"), dtype=np.uint8)
-    for start in range(0, raw.shape[0], UUID_CHUNK_ROWS):
-        block = raw[start:start + UUID_CHUNK_ROWS].copy()
+    for start in range(0, raw.shape[0], CHUNK_ROWS):
+        block = raw[start : start + CHUNK_ROWS].copy()
         block[:, 6] = (block[:, 6] & 0x0F) | 0x40
         block[:, 8] = (block[:, 8] & 0x3F) | 0x80
-        chars[start:start + UUID_CHUNK_ROWS, _UUID_HEX_POSITIONS] = _hex_chars(block, upper)
+        chars[start : start + CHUNK_ROWS, _UUID_HEX_POSITIONS] = _hex_chars(block, upper)
     return chars
 
 
@@ -304,8 +348,8 @@ def _numbered_ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
     """Strings like 'usr_0001234': a prefix and a zero-padded number."""
     head = np.frombuffer(prefix.encode(), dtype=np.uint8)
     chars = np.empty((numbers.shape[0], head.size + width), dtype=np.uint8)
-    chars[:, :head.size] = head
-    chars[:, head.size:] = _digit_chars(numbers, width)
+    chars[:, : head.size] = head
+    chars[:, head.size :] = _digit_chars(numbers, width)
     return _fixed_width_strings(chars)
 
 
@@ -321,18 +365,34 @@ def _pool(*parts: pa.Array) -> pa.Array:
     return pa.concat_arrays([part.cast(STRING) for part in parts])
 
 
-def _take(pool: pa.Array, index: np.ndarray) -> pa.Array:
+def _chunks(values: np.ndarray) -> list[np.ndarray]:
+    return [values[start : start + CHUNK_ROWS] for start in range(0, values.size, CHUNK_ROWS)]
+
+
+def _take(pool: pa.Array, index: np.ndarray) -> pa.ChunkedArray:
     """pool[index] with null where index is negative."""
-    return pool.take(pa.array(index, type=pa.int64(), mask=index < 0))
+    return pa.chunked_array(
+        [pool.take(pa.array(part, mask=part < 0)) for part in _chunks(index)], type=pool.type
+    )
+
+
+def _row_strings(chars: np.ndarray, rows: np.ndarray | None = None) -> pa.ChunkedArray:
+    """The strings of the given rows (default: all, without copying) of an (n, width) ASCII matrix."""
+    if rows is None:
+        parts = [chars[start : start + CHUNK_ROWS] for start in range(0, chars.shape[0], CHUNK_ROWS)]
+    else:
+        parts = [chars[part] for part in _chunks(rows)]
+    return pa.chunked_array([_fixed_width_strings(part) for part in parts], type=STRING)
 
 
 def _timestamps(seconds: np.ndarray) -> pa.Array:
     return pa.array(seconds.astype("datetime64[s]"))
 
 
-def _choice(rng: np.random.Generator, weights: np.ndarray | tuple[float, ...], size: int) -> np.ndarray:
-    weights = np.asarray(weights, dtype=np.float64)
-    return rng.choice(weights.size, size=size, p=weights / weights.sum())
+def _choice(rng: np.random.Generator, weights: npt.ArrayLike, size: int) -> np.ndarray:
+    """`size` draws of an index into `weights`, with probability proportional to the weight."""
+    p = np.asarray(weights, dtype=np.float64)
+    return rng.choice(p.size, size=size, p=p / p.sum())
 
 
 # -------------------------------------------------------------------------------------------------
@@ -342,8 +402,8 @@ def _choice(rng: np.random.Generator, weights: np.ndarray | tuple[float, ...], s
 class _World:
     """Person-level facts. Persons 0..people-1 use the website; the rest are CRM-only leads."""
 
-    people: int
-    persons: int
+    people: int  # web visitors: persons 0..people-1
+    population: int  # web visitors and CRM-only leads
     first_name: np.ndarray  # index into FIRST_NAMES, per person
     last_name: np.ndarray  # index into LAST_NAMES, per person
     company: np.ndarray  # index into COMPANIES or -1, per person
@@ -357,12 +417,12 @@ class _World:
     zero_idfa: np.ndarray  # iOS with tracking disabled reports the all-zero advertising id
     registered: np.ndarray  # per web person
     phone_on_identify: np.ndarray  # per web person
-    anon_slot: np.ndarray  # person * SLOTS + channel -> index into the anonymous_id pool
+    anon_slot: np.ndarray  # person * SLOTS + channel -> the slot whose anonymous_id it starts with
     device_owner: np.ndarray  # whose device a web person's app runs on (shared iPads)
     skew: np.ndarray  # client clock skew in seconds, per slot
-    anonymous_ids: pa.Array  # pool: one per slot, then JUNK_VALUES
-    emails: pa.Array  # pool: EMAIL_VARIANTS x persons, EMAIL_VARIANTS x teams, then JUNK_VALUES
-    phones: pa.Array  # pool: len(PHONE_TEMPLATES) x persons
+    slot_ids: pa.Array  # the first anonymous_id of every slot
+    emails: pa.Array  # pool: EMAIL_VARIANTS x population, EMAIL_VARIANTS x teams, then JUNK_VALUES
+    phones: pa.Array  # pool: len(PHONE_TEMPLATES) x population
     device_ids: pa.Array  # pool: iOS id per web person, then Android id per web person
     advertising_ids: pa.Array  # pool: iOS IDFA per web person, Android id per web person, zero IDFA
     full_names: pa.Array  # pool: per person
@@ -370,7 +430,7 @@ class _World:
 
 def _households(rng: np.random.Generator, people: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Members of ~3% of people's households: (members, their household head, shares an iPad)."""
-    target = int(round(HOUSEHOLD_RATE * people))
+    target = round(HOUSEHOLD_RATE * people)
     sizes = rng.choice(list(HOUSEHOLD_SIZE_P), size=target // 2 + 1, p=list(HOUSEHOLD_SIZE_P.values()))
     sizes = sizes[np.cumsum(sizes) <= target]
     members = rng.choice(people, size=int(sizes.sum()), replace=False)
@@ -380,16 +440,17 @@ def _households(rng: np.random.Generator, people: int) -> tuple[np.ndarray, np.n
     return members, heads[household], shares_ipad[household]
 
 
-def _email_pool(rng: np.random.Generator, persons: int, first: np.ndarray, last: np.ndarray,
-                team_count: int) -> pa.Array:
+def _email_pool(
+    rng: np.random.Generator, population: int, first: np.ndarray, last: np.ndarray, team_count: int
+) -> pa.Array:
     """Every person's address in each spelling variant, then the team mailboxes', then junk."""
     first_lower = _strings([n.lower() for n in FIRST_NAMES]).take(first)
     last_lower = _strings([n.lower() for n in LAST_NAMES]).take(last)
     first_title = _strings(FIRST_NAMES).take(first)
     last_title = _strings(LAST_NAMES).take(last)
-    style = pa.array(_choice(rng, (0.45, 0.2, 0.2, 0.15), persons).astype(np.int8))
-    number = pc.cast(pa.array(rng.permutation(persons) + 1), STRING)
-    domain_index = _choice(rng, [w for _, w in EMAIL_DOMAINS], persons)
+    style = pa.array(_choice(rng, (0.45, 0.2, 0.2, 0.15), population).astype(np.int8))
+    number = pc.cast(pa.array(rng.permutation(population) + 1), STRING)
+    domain_index = _choice(rng, [w for _, w in EMAIL_DOMAINS], population)
     domain = _strings([d for d, _ in EMAIL_DOMAINS]).take(domain_index)
     domain_title = _strings([d.capitalize() for d, _ in EMAIL_DOMAINS]).take(domain_index)
 
@@ -406,14 +467,18 @@ def _email_pool(rng: np.random.Generator, persons: int, first: np.ndarray, last:
 
     canonical = address(first_lower, last_lower, domain)
     capitalised = address(first_title, last_title, domain_title)
-    team_canonical = _strings([
-        f"{TEAM_MAILBOXES[i % len(TEAM_MAILBOXES)]}@"
-        + _team_domain(i // len(TEAM_MAILBOXES))
-        for i in range(team_count)
-    ])
+    team_canonical = _strings(
+        [
+            f"{TEAM_MAILBOXES[i % len(TEAM_MAILBOXES)]}@" + _team_domain(i // len(TEAM_MAILBOXES))
+            for i in range(team_count)
+        ]
+    )
     team_capitalised = _strings([a.capitalize() for a in team_canonical.to_pylist()])
-    return _pool(*_email_variants(canonical, capitalised), *_email_variants(team_canonical, team_capitalised),
-                 _strings(JUNK_VALUES))
+    return _pool(
+        *_email_variants(canonical, capitalised),
+        *_email_variants(team_canonical, team_capitalised),
+        _strings(JUNK_VALUES),
+    )
 
 
 def _team_domain(index: int) -> str:
@@ -435,13 +500,14 @@ def _email_variants(canonical: pa.Array, capitalised: pa.Array) -> tuple[pa.Arra
 
 
 def _build_world(rng: np.random.Generator, people: int) -> _World:
-    leads = int(round(CRM_LEAD_RATE * people))
-    persons = people + leads
+    population = people + round(CRM_LEAD_RATE * people)
 
-    first = rng.integers(0, len(FIRST_NAMES), persons)
-    last = rng.integers(0, len(LAST_NAMES), persons)
-    company = np.where(rng.random(persons) < COMPANY_MISSING_RATE, -1, rng.integers(0, len(COMPANIES), persons))
-    plan = _choice(rng, PLAN_P, persons)
+    first = rng.integers(0, len(FIRST_NAMES), population)
+    last = rng.integers(0, len(LAST_NAMES), population)
+    company = np.where(
+        rng.random(population) < COMPANY_MISSING_RATE, -1, rng.integers(0, len(COMPANIES), population)
+    )
+    plan = _choice(rng, PLAN_P, population)
 
     browsers = _choice(rng, BROWSER_COUNT_P, people) + 1
     mobile = rng.random(people) < MOBILE_RATE
@@ -459,8 +525,8 @@ def _build_world(rng: np.random.Generator, people: int) -> _World:
     registered[members] = True
     anon_slot[members * SLOTS] = heads * SLOTS
     ipad_members, ipad_heads = members[shares_ipad], heads[shares_ipad]
-    mobile[ipad_members] = True
-    ios[ipad_members] = True
+    mobile[ipad_members] = mobile[ipad_heads] = True
+    ios[ipad_members] = ios[ipad_heads] = True
     ad_tracking[ipad_members] = ad_tracking[ipad_heads]
     zero_idfa[ipad_members] = zero_idfa[ipad_heads]
     anon_slot[ipad_members * SLOTS + APP] = ipad_heads * SLOTS + APP
@@ -475,15 +541,15 @@ def _build_world(rng: np.random.Generator, people: int) -> _World:
     team_sizes = team_sizes[np.cumsum(team_sizes) <= candidates.size]
     team_count = max(team_sizes.size, 1)
     team_users = rng.choice(candidates, size=int(team_sizes.sum()), replace=False)
-    team_of = np.full(persons, -1, dtype=np.int64)
+    team_of = np.full(population, -1, dtype=np.int64)
     team_of[team_users] = np.repeat(np.arange(team_sizes.size), team_sizes)
-    company[team_users] = team_of[team_users] % len(COMPANIES)
+    company[team_users] = (team_of[team_users] // len(TEAM_MAILBOXES)) % len(COMPANIES)
 
     # web ids: lower-case UUIDs; app ids: upper case on iOS
     slot_raw = _random_bytes(rng, people * SLOTS, 16)
     anon_chars = _uuid_chars(slot_raw).reshape(people, SLOTS, 36)
     anon_chars[ios, APP] = _uuid_chars(slot_raw.reshape(people, SLOTS, 16)[ios, APP], upper=True)
-    anonymous_ids = _pool(_fixed_width_strings(anon_chars.reshape(-1, 36)), _strings(JUNK_VALUES))
+    slot_ids = _fixed_width_strings(anon_chars.reshape(-1, 36))
     device_ids = _pool(
         _fixed_width_strings(_uuid_chars(_random_bytes(rng, people, 16), upper=True)),
         _fixed_width_strings(_hex_chars(_random_bytes(rng, people, 8), upper=False)),
@@ -494,42 +560,67 @@ def _build_world(rng: np.random.Generator, people: int) -> _World:
         _strings([ZERO_IDFA]),
     )
 
-    pool_size = max(10**7, 2 * persons)
-    number = rng.choice(pool_size, size=persons, replace=False)
+    pool_size = max(10**7, 2 * population)
+    number = rng.choice(pool_size, size=population, replace=False)
     phone_digits = _digit_chars((PHONE_AREA + number // 10**7) * 10**7 + number % 10**7, 10)
     phones = _pool(*(_templated(t, phone_digits) for t in PHONE_TEMPLATES))
 
     full_names = pc.binary_join_element_wise(
-        _strings(FIRST_NAMES).take(first), _strings(LAST_NAMES).take(last), _scalar(" "))
+        _strings(FIRST_NAMES).take(first), _strings(LAST_NAMES).take(last), _scalar(" ")
+    )
     skew = np.where(
-        rng.random(people * SLOTS) < 0.85, 0,
-        np.where(rng.random(people * SLOTS) < 0.8, rng.integers(-300, 301, people * SLOTS),
-                 3600 * rng.integers(-8, 9, people * SLOTS)),
+        rng.random(people * SLOTS) < 0.85,
+        0,
+        np.where(
+            rng.random(people * SLOTS) < 0.8,
+            rng.integers(-300, 301, people * SLOTS),
+            3600 * rng.integers(-8, 9, people * SLOTS),
+        ),
     )
     return _World(
-        people=people, persons=persons, first_name=first, last_name=last, company=company, plan=plan,
-        team_of=team_of, team_count=team_count, browsers=browsers, mobile=mobile, ios=ios,
-        ad_tracking=ad_tracking, zero_idfa=zero_idfa, registered=registered,
+        people=people,
+        population=population,
+        first_name=first,
+        last_name=last,
+        company=company,
+        plan=plan,
+        team_of=team_of,
+        team_count=team_count,
+        browsers=browsers,
+        mobile=mobile,
+        ios=ios,
+        ad_tracking=ad_tracking,
+        zero_idfa=zero_idfa,
+        registered=registered,
         phone_on_identify=phone_on_identify,
-        anon_slot=anon_slot, device_owner=device_owner, skew=skew, anonymous_ids=anonymous_ids,
-        emails=_email_pool(rng, persons, first, last, team_count), phones=phones, device_ids=device_ids,
-        advertising_ids=advertising_ids, full_names=full_names,
+        anon_slot=anon_slot,
+        device_owner=device_owner,
+        skew=skew,
+        slot_ids=slot_ids,
+        emails=_email_pool(rng, population, first, last, team_count),
+        phones=phones,
+        device_ids=device_ids,
+        advertising_ids=advertising_ids,
+        full_names=full_names,
     )
 
 
-def _email_index(rng: np.random.Generator, world: _World, person: np.ndarray, team_share: float,
-                 variant_p: tuple[float, ...]) -> np.ndarray:
+def _email_index(
+    rng: np.random.Generator,
+    world: _World,
+    person: np.ndarray,
+    team_share: float,
+    variant_p: tuple[float, ...],
+) -> np.ndarray:
     """Index into world.emails: each row's person's address, or their team mailbox, in some spelling."""
     variant = _choice(rng, variant_p, person.size)
-    index = variant * world.persons + person
+    index = variant * world.population + person
     team = world.team_of[person]
     use_team = (team >= 0) & (rng.random(person.size) < team_share)
-    index[use_team] = EMAIL_VARIANTS * world.persons + variant[use_team] * world.team_count + team[use_team]
+    index[use_team] = (
+        EMAIL_VARIANTS * world.population + variant[use_team] * world.team_count + team[use_team]
+    )
     return index
-
-
-def _junk_index(pool: pa.Array, junk: np.ndarray) -> np.ndarray:
-    return len(pool) - len(JUNK_VALUES) + junk
 
 
 # -------------------------------------------------------------------------------------------------
@@ -543,9 +634,12 @@ class _Events:
     time: np.ndarray  # epoch seconds
     channel: np.ndarray  # 0..2 a web browser, APP the mobile app
     session_start: np.ndarray
-    identified: np.ndarray  # the user_id is known on this event (at or after signup)
+    anonymous_id: np.ndarray  # index into anonymous_ids
+    anonymous_ids: pa.Array  # pool: one per slot, one per fresh cookie, then JUNK_VALUES
+    identified: np.ndarray  # the user_id is known on this event (logged in on this cookie)
     signup: np.ndarray
     login: np.ndarray
+    refresh: np.ndarray  # a logged-in session starts with an identify call repeating the user_id
     track: np.ndarray  # a track call (else a page view)
     track_event: np.ndarray  # index into TRACK_EVENTS (tracks only meaningful)
     first_seen: np.ndarray  # epoch seconds of each web person's first event
@@ -554,7 +648,8 @@ class _Events:
 
 def _simulate(rng: np.random.Generator, world: _World) -> _Events:
     people = world.people
-    counts = np.minimum(2 + np.floor(rng.lognormal(EVENTS_MU, EVENTS_SIGMA, people)), EVENTS_MAX).astype(np.int64)
+    counts = 2 + np.floor(rng.lognormal(EVENTS_MU, EVENTS_SIGMA, people)).astype(np.int64)
+    counts = np.minimum(counts, EVENTS_MAX)
     total = int(counts.sum())
     starts = np.cumsum(counts) - counts
     person = np.repeat(np.arange(people, dtype=np.int64), counts)
@@ -580,17 +675,37 @@ def _simulate(rng: np.random.Generator, world: _World) -> _Events:
     browser = (rng.random(session_person.size) ** 1.7 * world.browsers[session_person]).astype(np.int64)
     channel = np.where(use_app, APP, browser)[session]
 
-    # signup, then a login on each further channel used, and occasional re-logins
-    signup_rank = np.where(world.registered, (rng.random(people) * SIGNUP_POSITION_MAX * counts).astype(np.int64),
-                           counts)
-    identified = rank >= signup_rank[person]
+    # a web session may start on a fresh cookie (cleared, expired): a new anonymous_id, logged out
+    slot = person * SLOTS + channel
+    by_slot = np.argsort(slot, kind="stable")  # each slot's events, in time order
+    sorted_slot = slot[by_slot]
+    slot_start = np.ones(total, dtype=bool)
+    slot_start[1:] = sorted_slot[1:] != sorted_slot[:-1]
+    fresh = session_start & (channel != APP) & (rng.random(total) < COOKIE_RESET_RATE)
+    fresh = fresh[by_slot] & ~slot_start
+    cookie = np.cumsum(slot_start | fresh) - 1  # per sorted event
+    cookie_anon = np.where(fresh, people * SLOTS + np.cumsum(fresh) - 1, world.anon_slot[sorted_slot])
+    anonymous_id = np.empty(total, dtype=np.int64)
+    anonymous_id[by_slot] = cookie_anon[slot_start | fresh][cookie]
+    anonymous_ids = _pool(
+        world.slot_ids,
+        _fixed_width_strings(_uuid_chars(_random_bytes(rng, int(fresh.sum()), 16))),
+        _strings(JUNK_VALUES),
+    )
+
+    # registered people sign up part-way through their events; later sessions sometimes log in; the
+    # user_id is known from a signup or login until that cookie ends
+    signup_rank = np.where(
+        world.registered,
+        (np.sqrt(rng.random(people)) * SIGNUP_POSITION_MAX * counts).astype(np.int64),
+        counts,
+    )
     signup = rank == signup_rank[person]
-    post = np.flatnonzero(identified)
-    _, first_on_channel = np.unique(person[post] * SLOTS + channel[post], return_index=True)
-    login = np.zeros(total, dtype=bool)
-    login[post[first_on_channel]] = True
-    login &= ~signup
-    login |= identified & ~signup & (rng.random(total) < RELOGIN_RATE)
+    login = session_start & (rank > signup_rank[person]) & (rng.random(total) < LOGIN_RATE)
+    last_login_cookie = np.maximum.accumulate(np.where((signup | login)[by_slot], cookie, -1))
+    identified = np.empty(total, dtype=bool)
+    identified[by_slot] = last_login_cookie == cookie
+    refresh = identified & session_start & ~signup & ~login & (rng.random(total) < REFRESH_RATE)
     signup_time = np.full(people, YEAR_END + 1, dtype=np.int64)
     signup_time[person[signup]] = time[signup]
     user_number = np.empty(people, dtype=np.int64)
@@ -604,9 +719,22 @@ def _simulate(rng: np.random.Generator, world: _World) -> _Events:
     track_event = np.where(is_app, _choice(rng, app_p, total), _choice(rng, web_p, total))
     track_event[signup] = SIGNED_UP
     track_event[login] = SIGNED_IN
-    return _Events(person=person, time=time, channel=channel, session_start=session_start,
-                   identified=identified, signup=signup, login=login, track=track, track_event=track_event,
-                   first_seen=first_seen, user_ids=user_ids)
+    return _Events(
+        person=person,
+        time=time,
+        channel=channel,
+        session_start=session_start,
+        anonymous_id=anonymous_id,
+        anonymous_ids=anonymous_ids,
+        identified=identified,
+        signup=signup,
+        login=login,
+        refresh=refresh,
+        track=track,
+        track_event=track_event,
+        first_seen=first_seen,
+        user_ids=user_ids,
+    )
 
 
 # -------------------------------------------------------------------------------------------------
@@ -619,8 +747,11 @@ class _Draft:
     person: np.ndarray
     channel: np.ndarray
     time: np.ndarray
-    strings: dict[str, tuple[pa.Array, np.ndarray]]
+    strings: dict[str, tuple[pa.Array, np.ndarray]] = field(default_factory=dict)
     ad_tracking: np.ndarray | None = None  # -1 null, 0 false, 1 true
+
+    def add(self, columns: dict[str, tuple[pa.Array, np.ndarray]]) -> None:
+        self.strings.update({name: (pool, index.astype(np.int32)) for name, (pool, index) in columns.items()})
 
 
 def _context(world: _World, events: _Events, rows: np.ndarray, with_device: bool) -> _Draft:
@@ -630,25 +761,37 @@ def _context(world: _World, events: _Events, rows: np.ndarray, with_device: bool
     app = channel == APP
     ios = world.ios[person]
     owner = world.device_owner[person]
-    strings = {
-        "anonymous_id": (world.anonymous_ids, world.anon_slot[person * SLOTS + channel]),
-        "user_id": (events.user_ids, np.where(events.identified[rows], person, -1)),
-        "context_library_name": (_strings(LIBRARIES), np.where(app, np.where(ios, 1, 2), 0)),
-    }
-    draft = _Draft(person=person, channel=channel, time=events.time[rows], strings=strings)
+    draft = _Draft(person=person, channel=channel, time=events.time[rows])
+    draft.add(
+        {
+            "anonymous_id": (events.anonymous_ids, events.anonymous_id[rows]),
+            "user_id": (events.user_ids, np.where(events.identified[rows], person, -1)),
+            "context_library_name": (_strings(LIBRARIES), np.where(app, np.where(ios, 1, 2), 0)),
+        }
+    )
     if with_device:
         tracking = world.ad_tracking[owner]
-        advertising = np.where(tracking == 1, np.where(ios, owner, world.people + owner),
-                               np.where(world.zero_idfa[owner], 2 * world.people, -1))
-        strings["context_device_id"] = (world.device_ids, np.where(app, np.where(ios, owner, world.people + owner), -1))
-        strings["context_device_type"] = (_strings(DEVICE_TYPES), np.where(app, np.where(ios, 0, 1), -1))
-        strings["context_device_advertising_id"] = (world.advertising_ids, np.where(app, advertising, -1))
+        advertising = np.where(
+            tracking == 1,
+            np.where(ios, owner, world.people + owner),
+            np.where(world.zero_idfa[owner], 2 * world.people, -1),
+        )
+        draft.add(
+            {
+                "context_device_id": (
+                    world.device_ids,
+                    np.where(app, np.where(ios, owner, world.people + owner), -1),
+                ),
+                "context_device_type": (_strings(DEVICE_TYPES), np.where(app, np.where(ios, 0, 1), -1)),
+                "context_device_advertising_id": (world.advertising_ids, np.where(app, advertising, -1)),
+            }
+        )
         draft.ad_tracking = np.where(app, tracking, -1)
     return draft
 
 
 def _identifies(rng: np.random.Generator, world: _World, events: _Events) -> _Draft:
-    rows = np.flatnonzero(events.signup | events.login)
+    rows = np.flatnonzero(events.signup | events.login | events.refresh)
     draft = _context(world, events, rows, with_device=True)
     person = draft.person
     traits = events.signup[rows] | (rng.random(rows.size) < LOGIN_TRAITS_RATE)
@@ -656,14 +799,16 @@ def _identifies(rng: np.random.Generator, world: _World, events: _Events) -> _Dr
     phone_format = _choice(rng, (0.4, 0.2, 0.1, 0.15, 0.15), rows.size)
     with_phone = traits & world.phone_on_identify[person] & (rng.random(rows.size) < 0.9)
     plan = np.where(events.signup[rows], 0, world.plan[person])
-    draft.strings.update({
-        "email": (world.emails, np.where(traits, email, -1)),
-        "name": (world.full_names, np.where(traits, person, -1)),
-        "first_name": (_strings(FIRST_NAMES), np.where(traits, world.first_name[person], -1)),
-        "last_name": (_strings(LAST_NAMES), np.where(traits, world.last_name[person], -1)),
-        "phone": (world.phones, np.where(with_phone, phone_format * world.persons + person, -1)),
-        "plan": (_strings(PLANS), np.where(traits, plan, -1)),
-    })
+    draft.add(
+        {
+            "email": (world.emails, np.where(traits, email, -1)),
+            "name": (world.full_names, np.where(traits, person, -1)),
+            "first_name": (_strings(FIRST_NAMES), np.where(traits, world.first_name[person], -1)),
+            "last_name": (_strings(LAST_NAMES), np.where(traits, world.last_name[person], -1)),
+            "phone": (world.phones, np.where(with_phone, phone_format * world.population + person, -1)),
+            "plan": (_strings(PLANS), np.where(traits, plan, -1)),
+        }
+    )
     return draft
 
 
@@ -679,12 +824,14 @@ def _tracks(rng: np.random.Generator, world: _World, events: _Events) -> _Draft:
     path = np.where(fixed_path[event] >= 0, fixed_path[event], _choice(rng, [p[3] for p in PAGES], rows.size))
     with_email = events.identified[rows] & (rng.random(rows.size) < TRACK_EMAIL_RATE)
     email = _email_index(rng, world, draft.person, TEAM_EMAIL_SHARE, SEGMENT_EMAIL_VARIANT_P)
-    draft.strings.update({
-        "event": (_strings([e[0].lower().replace(" ", "_") for e in TRACK_EVENTS]), event),
-        "event_text": (_strings([e[0] for e in TRACK_EVENTS]), event),
-        "context_traits_email": (world.emails, np.where(with_email, email, -1)),
-        "context_page_path": (_page_path_pool(), np.where(draft.channel == APP, -1, path)),
-    })
+    draft.add(
+        {
+            "event": (_strings([e[0].lower().replace(" ", "_") for e in TRACK_EVENTS]), event),
+            "event_text": (_strings([e[0] for e in TRACK_EVENTS]), event),
+            "context_traits_email": (world.emails, np.where(with_email, email, -1)),
+            "context_page_path": (_page_path_pool(), np.where(draft.channel == APP, -1, path)),
+        }
+    )
     return draft
 
 
@@ -694,24 +841,42 @@ def _pages(rng: np.random.Generator, world: _World, events: _Events) -> _Draft:
     page = _choice(rng, [p[3] for p in PAGES], rows.size)
     landing = events.session_start[rows]
     utm = landing & (rng.random(rows.size) < UTM_RATE)
-    external = np.where(rng.random(rows.size) < DIRECT_VISIT_RATE, -1,
-                        rng.integers(0, len(EXTERNAL_REFERRERS), rows.size))
+    external = np.where(
+        rng.random(rows.size) < DIRECT_VISIT_RATE, -1, rng.integers(0, len(EXTERNAL_REFERRERS), rows.size)
+    )
     internal = len(EXTERNAL_REFERRERS) + _choice(rng, [p[3] for p in PAGES], rows.size)
     urls = [SITE + p[1] for p in PAGES]
-    draft.strings.update({
-        "name": (_strings([p[0] for p in PAGES]), np.where(rng.random(rows.size) < PAGE_NAME_MISSING_RATE, -1, page)),
-        "path": (_page_path_pool(), page),
-        "url": (_strings(urls + [u + UTM_QUERY for u in urls]), page + np.where(utm, len(PAGES), 0)),
-        "title": (_strings([p[2] for p in PAGES]), page),
-        "referrer": (_strings(EXTERNAL_REFERRERS + tuple(urls)), np.where(landing, external, internal)),
-    })
+    draft.add(
+        {
+            "name": (
+                _strings([p[0] for p in PAGES]),
+                np.where(rng.random(rows.size) < PAGE_NAME_MISSING_RATE, -1, page),
+            ),
+            "path": (_page_path_pool(), page),
+            "url": (_strings(urls + [u + UTM_QUERY for u in urls]), page + np.where(utm, len(PAGES), 0)),
+            "title": (_strings([p[2] for p in PAGES]), page),
+            "referrer": (
+                _strings(EXTERNAL_REFERRERS + tuple(urls)),
+                np.where(landing, np.where(utm, -1, external), internal),
+            ),
+        }
+    )
     return draft
 
 
-def _deliver(rng: np.random.Generator, world: _World, draft: _Draft, columns: tuple[str, ...],
-             source_name: str, junk_columns: tuple[str, ...], allow_no_identifier: bool
-             ) -> tuple[pa.Table, pa.Table]:
-    """Apply delivery noise and materialise the table; also return its truth rows."""
+def _deliver(
+    rng: np.random.Generator,
+    skew: np.ndarray,
+    draft: _Draft,
+    columns: tuple[str, ...],
+    source_name: str,
+    junk_columns: tuple[str, ...],
+    allow_no_identifier: bool,
+) -> tuple[pa.Table, pa.Table]:
+    """Apply delivery noise and materialise the table; also return its truth rows.
+
+    `skew` is the client clock skew (seconds) of every slot.
+    """
     rows = draft.person.size
     strings = draft.strings
 
@@ -725,7 +890,7 @@ def _deliver(rng: np.random.Generator, world: _World, draft: _Draft, columns: tu
     for number, column in enumerate(junk_columns):
         pool, index = strings[column]
         chosen = pick == number
-        index[junk[chosen]] = _junk_index(pool, value[chosen])
+        index[junk[chosen]] = len(pool) - len(JUNK_VALUES) + value[chosen]  # junk ends the pool
     if allow_no_identifier:
         bare = rng.random(rows) < NO_IDENTIFIER_RATE
         for column in IDENTIFIER_COLUMNS:
@@ -733,11 +898,11 @@ def _deliver(rng: np.random.Generator, world: _World, draft: _Draft, columns: tu
                 strings[column][1][bare] = -1
 
     # client clocks, batching and late arrival; timestamp = received_at - (sent_at - original_timestamp)
-    skew = world.skew[draft.person * SLOTS + draft.channel]
+    clock = skew[draft.person * SLOTS + draft.channel]
     delay = np.where(draft.channel == APP, rng.integers(0, 61, rows), rng.geometric(0.6, rows) - 1)
     late = rng.random(rows) < LATE_RATE
     delay[late] += rng.integers(1, 15, late.sum()) * DAY + rng.integers(0, DAY, late.sum())
-    original = draft.time + skew
+    original = draft.time + clock
     sent = original + delay
     received = draft.time + delay
 
@@ -750,75 +915,79 @@ def _deliver(rng: np.random.Generator, world: _World, draft: _Draft, columns: tu
     source, received, loaded = source[order], received[order], loaded[order]
 
     message_ids = _uuid_chars(_random_bytes(rng, rows, 16))
-    data: dict[str, pa.Array] = {}
+    times = {
+        "timestamp": draft.time[source],
+        "original_timestamp": original[source],
+        "sent_at": sent[source],
+        "received_at": received,
+        "uuid_ts": loaded,
+    }
+    data: dict[str, pa.Array | pa.ChunkedArray] = {}
     for column in columns:
-        if column == "id":
-            data[column] = _fixed_width_strings(message_ids[source])
+        if column in times:
+            data[column] = _timestamps(times[column])
+        elif column == "id":
+            data[column] = _row_strings(message_ids, source)
         elif column == "context_device_ad_tracking_enabled":
             tracking = draft.ad_tracking[source]
             data[column] = pa.array(tracking == 1, mask=tracking < 0)
-        elif column == "timestamp":
-            data[column] = _timestamps(draft.time[source])
-        elif column == "original_timestamp":
-            data[column] = _timestamps(original[source])
-        elif column == "sent_at":
-            data[column] = _timestamps(sent[source])
-        elif column == "received_at":
-            data[column] = _timestamps(received)
-        elif column == "uuid_ts":
-            data[column] = _timestamps(loaded)
         else:
             pool, index = strings[column]
             data[column] = _take(pool, index[source])
-    truth = _truth(source_name, _fixed_width_strings(message_ids), draft.person)
+    truth = _truth(source_name, _row_strings(message_ids), draft.person)
     return pa.table(data), truth
 
 
 def _truth(source_name: str, event_id: pa.Array, person: np.ndarray) -> pa.Table:
-    return pa.table({
-        "source_name": _strings([source_name]).take(np.zeros(person.size, dtype=np.int64)),
-        "event_id": event_id,
-        "person_id": pa.array(person, type=pa.int64()),
-    })
+    return pa.table(
+        {
+            "source_name": _take(_strings([source_name]), np.zeros(person.size, dtype=np.int64)),
+            "event_id": event_id,
+            "person_id": pa.array(person, type=pa.int64()),
+        }
+    )
 
 
 # -------------------------------------------------------------------------------------------------
 # CRM contacts
 # -------------------------------------------------------------------------------------------------
-def _contacts(rng: np.random.Generator, world: _World, events: _Events) -> tuple[pa.Table, pa.Table]:
+def _contacts(rng: np.random.Generator, world: _World, first_seen: np.ndarray) -> tuple[pa.Table, pa.Table]:
     customers = np.flatnonzero(rng.random(world.people) < CRM_RATE)
-    person = np.concatenate([customers, np.arange(world.people, world.persons)])
+    person = np.concatenate([customers, np.arange(world.people, world.population)])
     rows = person.size
     lead = person >= world.people
 
-    created = np.where(
-        lead,
-        LEADS_START + (rng.random(rows) * (YEAR_END - LEADS_START)).astype(np.int64),
-        events.first_seen[np.minimum(person, world.people - 1)] + rng.integers(-120 * DAY, 120 * DAY, rows),
-    )
+    # customers enter the CRM up to four months before or after their first visit; leads any time
+    created = np.empty(rows, dtype=np.int64)
+    created[~lead] = first_seen[person[~lead]] + rng.integers(-120 * DAY, 120 * DAY, int((~lead).sum()))
+    created[lead] = LEADS_START + (rng.random(int(lead.sum())) * (YEAR_END - LEADS_START)).astype(np.int64)
     created = np.minimum(created, YEAR_END)
     updated = np.minimum(created + (rng.exponential(40.0, rows) * DAY).astype(np.int64), YEAR_END)
     order = np.argsort(created, kind="stable")
-    person, created, updated, lead = person[order], created[order], updated[order], lead[order]
+    person, created, updated = person[order], created[order], updated[order]
 
     has_email = rng.random(rows) < 0.85
-    has_phone = (rng.random(rows) < 0.5) | ~has_email
+    has_phone = (rng.random(rows) < 0.4) | ~has_email
     email = _email_index(rng, world, person, 1.0, CRM_EMAIL_VARIANT_P)
-    phone = _choice(rng, (0.3, 0.2, 0.2, 0.2, 0.1), rows) * world.persons + person
+    phone = _choice(rng, (0.3, 0.2, 0.2, 0.2, 0.1), rows) * world.population + person
     shouting = rng.random(rows) < 0.05
     width = max(7, len(str(rows)))
     contact_id = _numbered_ids("crm_", np.arange(1, rows + 1), width)
-    table = pa.table({
-        "contact_id": contact_id,
-        "email": _take(world.emails, np.where(has_email, email, -1)),
-        "phone": _take(world.phones, np.where(has_phone, phone, -1)),
-        "first_name": _take(_strings(FIRST_NAMES), world.first_name[person]),
-        "last_name": _take(_pool(_strings(LAST_NAMES), _strings([n.upper() for n in LAST_NAMES])),
-                           world.last_name[person] + np.where(shouting, len(LAST_NAMES), 0)),
-        "company": _take(_strings([c[0] for c in COMPANIES]), world.company[person]),
-        "created_at": _timestamps(created),
-        "updated_at": _timestamps(updated),
-    })
+    table = pa.table(
+        {
+            "contact_id": contact_id,
+            "email": _take(world.emails, np.where(has_email, email, -1)),
+            "phone": _take(world.phones, np.where(has_phone, phone, -1)),
+            "first_name": _take(_strings(FIRST_NAMES), world.first_name[person]),
+            "last_name": _take(
+                _pool(_strings(LAST_NAMES), _strings([n.upper() for n in LAST_NAMES])),
+                world.last_name[person] + np.where(shouting, len(LAST_NAMES), 0),
+            ),
+            "company": _take(_strings([c[0] for c in COMPANIES]), world.company[person]),
+            "created_at": _timestamps(created),
+            "updated_at": _timestamps(updated),
+        }
+    )
     return table, _truth("crm_contacts", contact_id, person)
 
 
@@ -830,7 +999,8 @@ def generate(people: int, seed: int) -> dict[str, pd.DataFrame]:
 
     Returns DataFrames keyed 'identifies', 'tracks', 'pages' (Segment warehouse tables), 'contacts'
     (CRM) and 'truth' (source_name, event_id, person_id: the true person behind every distinct
-    delivered row; duplicate deliveries share their event_id and appear once).
+    delivered row; duplicate deliveries share their event_id and appear once). String columns are
+    pyarrow-backed (``pd.ArrowDtype(pa.string())``), timestamps ``datetime64[s]``, booleans nullable.
     """
     if people < 1:
         raise ValueError("people must be at least 1")
@@ -838,26 +1008,41 @@ def generate(people: int, seed: int) -> dict[str, pd.DataFrame]:
     world = _build_world(rng, people)
     events = _simulate(rng, world)
 
-    tables: dict[str, pa.Table] = {}
+    drafts = {
+        "identifies": _identifies(rng, world, events),
+        "tracks": _tracks(rng, world, events),
+        "pages": _pages(rng, world, events),
+    }
+    contacts, contacts_truth = _contacts(rng, world, events.first_seen)
+    skew = world.skew
+    del events, world  # the drafts keep the string pools they need
+
+    frames: dict[str, pd.DataFrame] = {}
     truths: list[pa.Table] = []
-    segment = (
-        ("identifies", _identifies, IDENTIFIES_COLUMNS, ("anonymous_id", "user_id", "email"), False),
-        ("tracks", _tracks, TRACKS_COLUMNS, ("anonymous_id", "user_id"), True),
-        ("pages", _pages, PAGES_COLUMNS, ("anonymous_id", "user_id"), True),
-    )
-    for name, draft_rows, columns, junk_columns, allow_no_identifier in segment:
-        draft = draft_rows(rng, world, events)
-        tables[name], truth = _deliver(rng, world, draft, columns, f"segment.{name}", junk_columns,
-                                       allow_no_identifier)
+    for name, (columns, junk_columns, allow_no_identifier) in SEGMENT_TABLES.items():
+        table, truth = _deliver(
+            rng, skew, drafts.pop(name), columns, f"segment.{name}", junk_columns, allow_no_identifier
+        )
+        frames[name] = _to_pandas(table)
         truths.append(truth)
-    tables["contacts"], truth = _contacts(rng, world, events)
-    truths.append(truth)
-    tables["truth"] = pa.concat_tables(truths)
-    return {name: _to_pandas(table) for name, table in tables.items()}
+    frames["contacts"] = _to_pandas(contacts)
+    frames["truth"] = _to_pandas(pa.concat_tables([*truths, contacts_truth]))
+    return frames
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:
-    return table.to_pandas(types_mapper=lambda t: pd.BooleanDtype() if t == pa.bool_() else None)
+    """Strings stay in arrow (pd.ArrowDtype(pa.string())), booleans become nullable booleans."""
+    frame = table.to_pandas(types_mapper=_pandas_type)
+    pa.default_memory_pool().release_unused()
+    return frame
+
+
+def _pandas_type(arrow_type: pa.DataType) -> pd.api.extensions.ExtensionDtype | None:
+    if arrow_type == pa.bool_():
+        return pd.BooleanDtype()
+    if arrow_type == STRING:
+        return pd.ArrowDtype(STRING)
+    return None
 
 
 def write_csv(frames: dict[str, pd.DataFrame], directory: str | Path) -> None:
@@ -868,7 +1053,9 @@ def write_csv(frames: dict[str, pd.DataFrame], directory: str | Path) -> None:
         frame = frames[name].copy()
         for column in frame.columns[frame.dtypes == "boolean"]:
             frame[column] = frame[column].map({True: "true", False: "false"})
-        frame.to_csv(directory / file_name, index=False, date_format=CSV_TIMESTAMP_FORMAT, lineterminator="\n")
+        frame.to_csv(
+            directory / file_name, index=False, date_format=CSV_TIMESTAMP_FORMAT, lineterminator="\n"
+        )
 
 
 def write_duckdb(frames: dict[str, pd.DataFrame], path: str | Path) -> None:
@@ -878,9 +1065,12 @@ def write_duckdb(frames: dict[str, pd.DataFrame], path: str | Path) -> None:
             arrow = pa.Table.from_pandas(frames[name], preserve_index=False)
             connection.execute(f"create schema if not exists {schema}")
             connection.register("generated_frame", arrow)
-            select = ", ".join(f"cast({field.name} as {_duckdb_type(field.type)}) as {field.name}"
-                               for field in arrow.schema)
-            connection.execute(f"create or replace table {schema}.{table} as select {select} from generated_frame")
+            select = ", ".join(
+                f"cast({field.name} as {_duckdb_type(field.type)}) as {field.name}" for field in arrow.schema
+            )
+            connection.execute(
+                f"create or replace table {schema}.{table} as select {select} from generated_frame"
+            )
             connection.unregister("generated_frame")
 
 
@@ -903,6 +1093,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.csv_dir is None and args.duckdb is None:
         parser.error("give --csv-dir and/or --duckdb")
+    if args.people < 1:
+        parser.error("--people must be at least 1")
 
     frames = generate(args.people, args.seed)
     if args.csv_dir is not None:
