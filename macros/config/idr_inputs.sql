@@ -2,8 +2,9 @@
     The staging models the build reads, each with the identifier slots it carries, and the global
     slot columns of int_idr__events that hold them.
 
-    idr_inputs() -> list of {model, source_name_sql, slots: [{slot, type, column}]}
+    idr_inputs() -> list of {model, source_name_sql, slots: [{slot, type, column}], traits}
       slot    the staging column; column: the int_idr__events column it lands in (<type>__<n>)
+      traits  the trait names the staging model carries (as trait__<name> columns)
     idr_event_slots() -> list of {column, type, index}: every int_idr__events identifier column,
       most trusted type first; index counts the slots of one type from 1.
 -#}
@@ -18,6 +19,7 @@
             'model': 'stg_idr__segment__' ~ table['table'],
             'source_name_sql': "'segment." ~ table['table'] ~ "'",
             'slots': identity_resolution.idr_segment_identifier_slots(table['table']),
+            'traits': identity_resolution.idr_segment_traits() if table['table'] == 'identifies' else [],
         }) -%}
     {%- endfor -%}
     {%- if identity_resolution.idr_sources() | length > 0 -%}
@@ -25,6 +27,7 @@
             'model': 'stg_idr__extra_sources',
             'source_name_sql': 'source_name',
             'slots': identity_resolution.idr_extra_source_slots(),
+            'traits': identity_resolution.idr_extra_source_traits(),
         }) -%}
     {%- endif -%}
     {%- for input in inputs -%}

@@ -12,12 +12,7 @@
         {%- do types_by_name.update({t['name']: t}) -%}
     {%- endfor -%}
     {%- set slots = identity_resolution.idr_extra_source_slots() -%}
-    {%- set traits = [] -%}
-    {%- for source in sources -%}
-        {%- for trait in source['traits'] if trait not in traits -%}
-            {%- do traits.append(trait) -%}
-        {%- endfor -%}
-    {%- endfor -%}
+    {%- set traits = identity_resolution.idr_extra_source_traits() -%}
 
 with
 {%- for source in sources %}
@@ -145,4 +140,16 @@ select * from final
         {%- endfor -%}
     {%- endfor -%}
     {{ return(slots) }}
+{% endmacro %}
+
+
+{#- The trait columns of stg_idr__extra_sources: every trait any extra source declares, each once. -#}
+{% macro idr_extra_source_traits() %}
+    {%- set traits = [] -%}
+    {%- for source in identity_resolution.idr_sources() -%}
+        {%- for trait in source['traits'] if trait not in traits -%}
+            {%- do traits.append(trait) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(traits) }}
 {% endmacro %}

@@ -4,6 +4,10 @@
     {{ exceptions.raise_compiler_error(
         "identity_resolution has no input: every Segment table is disabled and idr_sources is empty") }}
 {%- endif -%}
+{%- set value_columns = slots | map(attribute='column') | list -%}
+{%- for trait in identity_resolution.idr_traits() -%}
+    {%- do value_columns.append('trait__' ~ trait) -%}
+{%- endfor -%}
 {%- set types = [] -%}
 {%- for slot in slots if slot['type'] not in types -%}
     {%- do types.append(slot['type']) -%}
@@ -15,6 +19,9 @@ with unioned as (
     {%- for slot in input['slots'] %}
         {%- do columns_of_input.update({slot['column']: slot['slot']}) %}
     {%- endfor %}
+    {%- for trait in input['traits'] %}
+        {%- do columns_of_input.update({'trait__' ~ trait: 'trait__' ~ trait}) %}
+    {%- endfor %}
 
     select
         {{ input['source_name_sql'] }} as source_name,
@@ -23,8 +30,8 @@ with unioned as (
         event_type,
         event_name,
         blocked_identifier_count,
-        {%- for slot in slots %}
-        {{ columns_of_input.get(slot['column'], 'cast(null as ' ~ dbt.type_string() ~ ')') }} as {{ slot['column'] }}
+        {%- for column in value_columns %}
+        {{ columns_of_input.get(column, 'cast(null as ' ~ dbt.type_string() ~ ')') }} as {{ column }}
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from {{ ref(input['model']) }}
@@ -48,8 +55,8 @@ deduplicated as (
         min(event_name) as event_name,
         count(*) as delivery_count,
         max(blocked_identifier_count) as blocked_identifier_count,
-        {%- for slot in slots %}
-        min({{ slot['column'] }}) as {{ slot['column'] }}
+        {%- for column in value_columns %}
+        min({{ column }}) as {{ column }}
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from unioned
@@ -105,8 +112,8 @@ final as (
             when blocked_identifier_count > 0 then 'all_identifiers_blocked'
             else 'no_identifiers'
         end as unresolved_reason,
-        {%- for slot in slots %}
-        {{ slot['column'] }}
+        {%- for column in value_columns %}
+        {{ column }}
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from anchored

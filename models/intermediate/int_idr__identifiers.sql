@@ -20,6 +20,8 @@ resolved as (
         nodes.first_seen_at,
         nodes.last_seen_at,
         nodes.event_count,
+        nodes.anchored_event_count,
+        nodes.last_anchored_event_at,
         nodes.sources,
         {#- a node without edges is a component of its own -#}
         coalesce(components.component_id, nodes.node_id) as component_id
@@ -64,6 +66,8 @@ final as (
         keyed.first_seen_at,
         keyed.last_seen_at,
         keyed.event_count,
+        keyed.anchored_event_count,
+        keyed.last_anchored_event_at,
         keyed.sources
     from keyed
     inner join profile_ids

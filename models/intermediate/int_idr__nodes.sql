@@ -13,6 +13,11 @@ identifiers as (
         min(occurred_at) as first_seen_at,
         max(occurred_at) as last_seen_at,
         count(*) as event_count,
+        {#- events this identifier decides (it is their anchor) -#}
+        sum(case when identifier_type = anchor_type and identifier_value = anchor_value then 1 else 0 end)
+            as anchored_event_count,
+        max(case when identifier_type = anchor_type and identifier_value = anchor_value then occurred_at end)
+            as last_anchored_event_at,
         {%- for source_name in source_names %}
         max(case when source_name = '{{ source_name }}' then 1 else 0 end) as from_source_{{ loop.index }}
         {%- if not loop.last %},{% endif %}
@@ -39,6 +44,8 @@ final as (
         first_seen_at,
         last_seen_at,
         event_count,
+        anchored_event_count,
+        last_anchored_event_at,
         substr(
             {{ dbt.concat(identity_resolution._idr_source_flags(source_names)) }},
             3

@@ -1,37 +1,68 @@
 {%- set traits = identity_resolution.idr_traits() -%}
-with trait_values as (
+{%- set slots = [] -%}
+{%- set trait_columns = [] -%}
+{%- for trait in traits -%}
+    {%- do trait_columns.append('trait__' ~ trait) -%}
+    {%- do slots.append({'label': trait, 'expr': "case when trim(trait__" ~ trait ~ ") <> '' then trim(trait__" ~ trait ~ ") end"}) -%}
+{%- endfor -%}
+with events as (
 
-    select * from {{ ref('int_idr__trait_values') }}
+    select * from {{ ref('int_idr__events') }}
+    where anchor_value is not null
+    {%- if traits | length > 0 %}
+        and coalesce({{ trait_columns | join(', ') }}) is not null
+    {%- endif %}
 
 ),
 
-events as (
+identifiers as (
 
-    select * from {{ ref('idr_events') }}
-    where profile_id is not null
+    select * from {{ ref('int_idr__identifiers') }}
+
+),
+
+stamped as (
+
+    select
+        identifiers.profile_id,
+        events.*
+    from events
+    inner join identifiers
+        on events.anchor_type = identifiers.identifier_type
+        and events.anchor_value = identifiers.identifier_value
+
+),
+
+{%- if traits | length > 0 %}
+
+trait_values as (
+
+    {{ identity_resolution.idr_unpivot(
+        'stamped',
+        ['profile_id', 'source_name', 'event_id', 'occurred_at'],
+        slots,
+        'trait_name',
+        'trait_value') | indent(4) }}
 
 ),
 
 ranked as (
 
-    {#- last write wins: latest occurred_at, then source and event id as tie-breaks -#}
+    {#- last write wins: latest occurred_at, then source, event id and value as tie-breaks -#}
     select
-        events.profile_id,
-        trait_values.trait_name,
-        trait_values.trait_value,
-        trait_values.occurred_at,
+        profile_id,
+        trait_name,
+        trait_value,
+        occurred_at,
         row_number() over (
-            partition by events.profile_id, trait_values.trait_name
+            partition by profile_id, trait_name
             order by
-                trait_values.occurred_at desc,
-                {{ identity_resolution.idr_binary_order('trait_values.source_name') }} desc,
-                {{ identity_resolution.idr_binary_order('trait_values.event_id') }} desc,
-                {{ identity_resolution.idr_binary_order('trait_values.trait_value') }} desc
+                occurred_at desc,
+                {{ identity_resolution.idr_binary_order('source_name') }} desc,
+                {{ identity_resolution.idr_binary_order('event_id') }} desc,
+                {{ identity_resolution.idr_binary_order('trait_value') }} desc
         ) as recency
     from trait_values
-    inner join events
-        on trait_values.source_name = events.source_name
-        and trait_values.event_id = events.event_id
 
 ),
 
@@ -41,6 +72,7 @@ latest as (
     where recency = 1
 
 ),
+{%- endif %}
 
 profiles as (
 
@@ -55,10 +87,16 @@ final as (
         {%- for trait in traits %}
         max(case when latest.trait_name = '{{ trait }}' then latest.trait_value end) as {{ trait }},
         {%- endfor %}
+        {%- if traits | length > 0 %}
         max(latest.occurred_at) as updated_at
+        {%- else %}
+        cast(null as {{ dbt.type_timestamp() }}) as updated_at
+        {%- endif %}
     from profiles
+    {%- if traits | length > 0 %}
     left join latest
         on profiles.profile_id = latest.profile_id
+    {%- endif %}
     group by profiles.profile_id
 
 )

@@ -5,24 +5,6 @@ with identifiers as (
 
 ),
 
-events as (
-
-    select * from {{ ref('idr_events') }}
-    where profile_id is not null
-
-),
-
-event_counts as (
-
-    select
-        profile_id,
-        count(*) as event_count,
-        max(occurred_at) as last_event_at
-    from events
-    group by profile_id
-
-),
-
 {#- the primary value of a type: most events, then most recently seen, then smallest value -#}
 primary_ranked as (
 
@@ -61,6 +43,8 @@ profiles as (
         {%- for t in types %}
         sum(case when identifier_type = '{{ t["name"] }}' then 1 else 0 end) as {{ t['column_name'] }}_count,
         {%- endfor %}
+        sum(anchored_event_count) as event_count,
+        max(last_anchored_event_at) as last_event_at,
         max(case when is_profile_key then identifier_type end) as profile_key_type,
         max(case when is_profile_key then identifier_value end) as profile_key_value
     from identifiers
@@ -82,13 +66,11 @@ final as (
         {%- for t in types %}
         profiles.{{ t['column_name'] }}_count,
         {%- endfor %}
-        coalesce(event_counts.event_count, 0) as event_count,
-        event_counts.last_event_at
+        profiles.event_count,
+        profiles.last_event_at
     from profiles
     left join primaries
         on profiles.profile_id = primaries.profile_id
-    left join event_counts
-        on profiles.profile_id = event_counts.profile_id
 
 )
 
