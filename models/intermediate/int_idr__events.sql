@@ -43,24 +43,69 @@ with unioned as (
 
 ),
 
-deduplicated as (
+duplicated as (
+
+    {#- the few events delivered more than once -#}
+    select
+        source_name,
+        event_id
+    from unioned
+    group by source_name, event_id
+    having count(*) > 1
+
+),
+
+single_deliveries as (
+
+    select
+        unioned.source_name,
+        unioned.event_id,
+        unioned.occurred_at,
+        unioned.event_type,
+        unioned.event_name,
+        1 as delivery_count,
+        unioned.blocked_identifier_count,
+        {%- for column in value_columns %}
+        unioned.{{ column }}
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from unioned
+    left join duplicated
+        on unioned.source_name = duplicated.source_name
+        and unioned.event_id = duplicated.event_id
+    where duplicated.event_id is null
+
+),
+
+collapsed_deliveries as (
 
     {#- duplicate deliveries collapse: the earliest time, and field by field the smallest value
         (Segment's retries repeat the payload, so the fields agree) -#}
     select
-        source_name,
-        event_id,
-        min(occurred_at) as occurred_at,
-        min(event_type) as event_type,
-        min(event_name) as event_name,
+        unioned.source_name,
+        unioned.event_id,
+        min(unioned.occurred_at) as occurred_at,
+        min(unioned.event_type) as event_type,
+        min(unioned.event_name) as event_name,
         count(*) as delivery_count,
-        max(blocked_identifier_count) as blocked_identifier_count,
+        max(unioned.blocked_identifier_count) as blocked_identifier_count,
         {%- for column in value_columns %}
-        min({{ column }}) as {{ column }}
+        min(unioned.{{ column }}) as {{ column }}
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from unioned
-    group by source_name, event_id
+    inner join duplicated
+        on unioned.source_name = duplicated.source_name
+        and unioned.event_id = duplicated.event_id
+    group by unioned.source_name, unioned.event_id
+
+),
+
+deduplicated as (
+
+    select * from single_deliveries
+    union all
+    select * from collapsed_deliveries
 
 ),
 
