@@ -3,9 +3,12 @@
 
     python3 dev.py demo    install into .venv, then `dbt build` the bundled demo on an embedded DuckDB
     python3 dev.py test    install into .venv (with test extras), then lint and run the whole test suite
+                           on every adapter: DuckDB, PostgreSQL, Spark (needs Java 17+ and PostgreSQL's
+                           server binaries: initdb, pg_ctl; or a server named by IDR_PG_HOST)
     python3 dev.py bench   install into .venv (with test extras), then run the benchmark (see bench/)
 
-Extra arguments after `test` go to pytest, after `bench` to the benchmark.
+Extra arguments after `test` go to pytest (once per adapter), after `bench` to the benchmark.
+IDR_TEST_ADAPTERS (comma-separated, default duckdb,postgres,spark) chooses the adapters `test` runs.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+ADAPTERS = ("duckdb", "postgres", "spark")
+# Per-adapter environment for the test suite: Spark runs a smaller share of the property logs.
+ADAPTER_ENV = {"spark": {"IDR_PROPERTY_LOGS": "60"}}
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
@@ -48,8 +54,12 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _run(*command) -> int:
-    return subprocess.run([str(c) for c in command], cwd=ROOT, env=_env()).returncode
+def _run(*command, env: dict[str, str] | None = None) -> int:
+    """Run `command` in the repository with .venv on PATH; `env` entries the caller has not set are added."""
+    full_env = _env()
+    for key, value in (env or {}).items():
+        full_env.setdefault(key, value)
+    return subprocess.run([str(c) for c in command], cwd=ROOT, env=full_env).returncode
 
 
 def demo(args: list[str]) -> int:
@@ -59,10 +69,21 @@ def demo(args: list[str]) -> int:
 
 def test(args: list[str]) -> int:
     _install("requirements-dev.txt")
+    adapters = [a.strip() for a in os.environ.get("IDR_TEST_ADAPTERS", ",".join(ADAPTERS)).split(",") if a.strip()]
+    unknown = sorted(set(adapters) - set(ADAPTERS))
+    if unknown or not adapters:
+        print(f"IDR_TEST_ADAPTERS: unknown adapter(s) {unknown}; choose from {', '.join(ADAPTERS)}")
+        return 2
     status = _run(PYTHON, "-m", "ruff", "check", "dev.py", "scripts", "tests", "bench")
     if status != 0:
         return status
-    return _run(PYTHON, "-m", "pytest", *args)
+    statuses = {}
+    for adapter in adapters:
+        print(f"\n=== pytest --adapter {adapter}", flush=True)
+        statuses[adapter] = _run(PYTHON, "-m", "pytest", "--adapter", adapter, *args, env=ADAPTER_ENV.get(adapter))
+    print("\n" + "\n".join(f"{adapter}: {'passed' if s == 0 else f'FAILED (exit {s})'}"
+                            for adapter, s in statuses.items()))
+    return next((s for s in statuses.values() if s != 0), 0)
 
 
 def bench(args: list[str]) -> int:

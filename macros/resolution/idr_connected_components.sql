@@ -1,7 +1,7 @@
 {#-
     Connected components of an undirected graph, set-based, in O(log n) rounds.
 
-    edges_sql   a select (or relation) with integer columns node_a, node_b
+    edges_sql   a select with integer columns node_a, node_b (duplicates and either orientation fine)
     result      work relation to create: one row per node that appears in an edge,
                 (node_id, component_id); component_id is the smallest node_id of the component
     name        label for log lines and work tables
@@ -11,25 +11,20 @@
     inside one tree). A path of n nodes needs O(log n) jumps in the worst numbering and few rounds,
     so rounds grow with the log of the diameter, not with the diameter. Each hook is recorded in a
     forest; one final pointer jump over the forest labels every node. Fails at idr_max_rounds.
+    Returns the number of rounds.
 -#}
 {% macro idr_connected_components(edges_sql, result, name='cc') %}
     {%- set max_rounds = identity_resolution.idr_max_rounds() -%}
-    {%- set edges = identity_resolution.idr_work_relation(name ~ '_e') -%}
-    {%- set next_edges = identity_resolution.idr_work_relation(name ~ '_e2') -%}
+    {%- set edge_tables = [identity_resolution.idr_work_relation(name ~ '_e'), identity_resolution.idr_work_relation(name ~ '_e2')] -%}
     {%- set hooks = identity_resolution.idr_work_relation(name ~ '_h') -%}
     {%- set forest = identity_resolution.idr_work_relation(name ~ '_f') -%}
     {%- set started = modules.datetime.datetime.now() -%}
 
-    {%- do identity_resolution.idr_create_work_table(edges,
-        'select distinct
-            case when node_a < node_b then node_a else node_b end as node_a,
-            case when node_a < node_b then node_b else node_a end as node_b
-        from (' ~ edges_sql ~ ') as input_edges
-        where node_a <> node_b') -%}
     {%- do identity_resolution.idr_create_work_table(forest,
-        'select node_a as node_id, node_a as parent_id from ' ~ edges ~ ' where 1 = 0') -%}
+        'select node_a as node_id, node_a as parent_id from (' ~ edges_sql ~ ') as input_edges where 1 = 0') -%}
 
-    {%- set state = {'round': 0, 'edges': edges, 'next_edges': next_edges, 'jumps': 0} -%}
+    {#- round 1 reads the input directly; later rounds read the contracted edges -#}
+    {%- set state = {'round': 0, 'edges': '(' ~ edges_sql ~ ')', 'jumps': 0} -%}
     {%- for _ in range(max_rounds + 1) -%}
         {%- if not identity_resolution.idr_has_rows(state['edges']) -%}
             {%- break -%}
@@ -44,41 +39,47 @@
         {%- do identity_resolution.idr_create_work_table(hooks,
             'select node_id, min(neighbour_id) as parent_id
             from (
-                select node_a as node_id, node_a as neighbour_id from ' ~ state['edges'] ~ '
+                select
+                    case when node_a < node_b then node_a else node_b end as node_id,
+                    case when node_a < node_b then node_a else node_b end as neighbour_id
+                from ' ~ state['edges'] ~ ' as edges_a
                 union all
-                select node_b, node_a from ' ~ state['edges'] ~ '
+                select
+                    case when node_a < node_b then node_b else node_a end,
+                    case when node_a < node_b then node_a else node_b end
+                from ' ~ state['edges'] ~ ' as edges_b
             ) as incident
             group by node_id') -%}
-        {%- set jumps = identity_resolution.idr_pointer_jump(hooks, name ~ '_hj', name ~ ' round ' ~ state['round']) -%}
-        {%- do state.update({'jumps': state['jumps'] + jumps}) -%}
+        {%- set jumped = identity_resolution.idr_pointer_jump(hooks, name ~ '_hj', name ~ ' round ' ~ state['round']) -%}
+        {%- do state.update({'jumps': state['jumps'] + jumped['steps']}) -%}
 
         {#- contract: move every edge onto the roots of its ends; drop edges inside one tree -#}
-        {%- do identity_resolution.idr_create_work_table(state['next_edges'],
+        {%- set next_edges = edge_tables[state['round'] % 2] -%}
+        {%- do identity_resolution.idr_create_work_table(next_edges,
             'select distinct
                 case when hook_a.parent_id < hook_b.parent_id then hook_a.parent_id else hook_b.parent_id end as node_a,
                 case when hook_a.parent_id < hook_b.parent_id then hook_b.parent_id else hook_a.parent_id end as node_b
             from ' ~ state['edges'] ~ ' as edges
-            inner join ' ~ hooks ~ ' as hook_a on edges.node_a = hook_a.node_id
-            inner join ' ~ hooks ~ ' as hook_b on edges.node_b = hook_b.node_id
+            inner join ' ~ jumped['relation'] ~ ' as hook_a on edges.node_a = hook_a.node_id
+            inner join ' ~ jumped['relation'] ~ ' as hook_b on edges.node_b = hook_b.node_id
             where hook_a.parent_id <> hook_b.parent_id') -%}
         {%- do identity_resolution.idr_run_sql('insert into ' ~ forest ~ ' select node_id, parent_id from '
-            ~ hooks ~ ' where node_id <> parent_id') -%}
+            ~ jumped['relation'] ~ ' where node_id <> parent_id') -%}
         {%- do identity_resolution.idr_log_round(name, state['round'], 'edges left',
-            identity_resolution.idr_query_value('select count(*) from ' ~ state['next_edges']), round_started) -%}
-        {%- do state.update({'edges': state['next_edges'], 'next_edges': state['edges']}) -%}
+            identity_resolution.idr_query_value('select count(*) from ' ~ next_edges), round_started) -%}
+        {%- do state.update({'edges': next_edges}) -%}
+        {%- for relation in [jumped['scratch'], jumped['relation']] if relation != hooks -%}
+            {%- do identity_resolution.idr_drop_work_table(relation) -%}
+        {%- endfor -%}
     {%- endfor -%}
 
-    {#- label every node: follow the forest of hooks to its root -#}
-    {%- do identity_resolution.idr_pointer_jump(forest, name ~ '_fj', name ~ ' labels', allow_missing_parents=true) -%}
+    {#- label every node: follow the forest of hooks to its root; every final root is some node's parent -#}
+    {%- set labelled = identity_resolution.idr_pointer_jump(forest, name ~ '_fj', name ~ ' labels', allow_missing_parents=true) -%}
     {%- do identity_resolution.idr_create_work_table(result,
-        'select nodes.node_id, coalesce(forest.parent_id, nodes.node_id) as component_id
-        from (
-            select node_a as node_id from (' ~ edges_sql ~ ') as input_a
-            union
-            select node_b from (' ~ edges_sql ~ ') as input_b
-        ) as nodes
-        left join ' ~ forest ~ ' as forest on nodes.node_id = forest.node_id') -%}
-    {%- for relation in [edges, next_edges, hooks, forest] -%}
+        'select node_id, parent_id as component_id from ' ~ labelled['relation'] ~ '
+        union all
+        select distinct parent_id, parent_id from ' ~ labelled['relation']) -%}
+    {%- for relation in edge_tables + [hooks, forest, labelled['relation'], labelled['scratch']] -%}
         {%- do identity_resolution.idr_drop_work_table(relation) -%}
     {%- endfor -%}
     {%- do identity_resolution.idr_log(name ~ ': converged in ' ~ state['round'] ~ ' rounds (' ~ state['jumps']

@@ -119,12 +119,12 @@
         {%- do state.update({'counts': state['next_counts'], 'next_counts': state['counts']}) -%}
     {%- endfor -%}
 
-    {%- do identity_resolution.idr_pointer_jump(forest, name ~ '_fj', name ~ ' labels', allow_missing_parents=true) -%}
+    {%- set labelled = identity_resolution.idr_pointer_jump(forest, name ~ '_fj', name ~ ' labels', allow_missing_parents=true) -%}
     {%- do identity_resolution.idr_create_work_table(result,
         'select input_nodes.node_id, coalesce(forest.parent_id, input_nodes.node_id) as component_id
         from (' ~ nodes_sql ~ ') as input_nodes
-        left join ' ~ forest ~ ' as forest on input_nodes.node_id = forest.node_id') -%}
-    {%- for relation in [counts, next_counts, edges, kept, cheapest, merges, forest] -%}
+        left join ' ~ labelled['relation'] ~ ' as forest on input_nodes.node_id = forest.node_id') -%}
+    {%- for relation in [counts, next_counts, edges, kept, cheapest, merges, labelled['relation'], labelled['scratch']] -%}
         {%- do identity_resolution.idr_drop_work_table(relation) -%}
     {%- endfor -%}
     {%- do identity_resolution.idr_log(name ~ ': converged in ' ~ state['round'] ~ ' rounds, '

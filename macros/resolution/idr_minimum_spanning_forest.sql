@@ -59,7 +59,7 @@
                     then mine.node_id else mine.other_id end as parent_id
             from ' ~ cheapest ~ ' as mine
             inner join ' ~ cheapest ~ ' as theirs on mine.other_id = theirs.node_id') -%}
-        {%- do identity_resolution.idr_pointer_jump(pointers, name ~ '_pj', name ~ ' round ' ~ state['round']) -%}
+        {%- set jumped = identity_resolution.idr_pointer_jump(pointers, name ~ '_pj', name ~ ' round ' ~ state['round']) -%}
 
         {#- contract, keeping the cheapest edge between two components -#}
         {%- do identity_resolution.idr_create_work_table(state['next_edges'],
@@ -70,8 +70,8 @@
                     case when end_a.parent_id < end_b.parent_id then end_a.parent_id else end_b.parent_id end as node_a,
                     case when end_a.parent_id < end_b.parent_id then end_b.parent_id else end_a.parent_id end as node_b
                 from ' ~ state['edges'] ~ ' as edges
-                inner join ' ~ pointers ~ ' as end_a on edges.node_a = end_a.node_id
-                inner join ' ~ pointers ~ ' as end_b on edges.node_b = end_b.node_id
+                inner join ' ~ jumped['relation'] ~ ' as end_a on edges.node_a = end_a.node_id
+                inner join ' ~ jumped['relation'] ~ ' as end_b on edges.node_b = end_b.node_id
                 where end_a.parent_id <> end_b.parent_id
             ) as contracted
             group by node_a, node_b') -%}
@@ -80,7 +80,7 @@
         {%- do state.update({'edges': state['next_edges'], 'next_edges': state['edges']}) -%}
     {%- endfor -%}
 
-    {%- for relation in [edges, next_edges, cheapest, pointers] -%}
+    {%- for relation in [edges, next_edges, cheapest, pointers, identity_resolution.idr_work_relation(name ~ '_pj')] -%}
         {%- do identity_resolution.idr_drop_work_table(relation) -%}
     {%- endfor -%}
     {%- do identity_resolution.idr_log(name ~ ': converged in ' ~ state['round'] ~ ' rounds, '

@@ -34,10 +34,12 @@
         {%- for limit in limits -%}
             {%- do breaks_limit.append('sum(case when nodes.limit_key = ' ~ limit['key'] ~ ' then 1 else 0 end) > ' ~ limit['limit']) -%}
         {%- endfor -%}
+        {#- only limited nodes can break a limit: join just those -#}
         {%- do identity_resolution.idr_create_work_table(violating,
             'select components.component_id
             from ' ~ components ~ ' as components
             inner join (' ~ nodes_sql ~ ') as nodes on components.node_id = nodes.node_id
+            where nodes.limit_key in (' ~ limits | map(attribute='key') | join(', ') ~ ')
             group by components.component_id
             having ' ~ breaks_limit | join(' or ')) -%}
         {%- set violating_count = identity_resolution.idr_query_value('select count(*) from ' ~ violating) -%}

@@ -58,6 +58,7 @@ final as (
 
     select
         keyed.node_id,
+        keyed.component_id,
         keyed.identifier_type,
         keyed.identifier_value,
         keyed.priority_rank,

@@ -24,7 +24,7 @@ identifiers as (
 stamped as (
 
     select
-        identifiers.profile_id,
+        identifiers.component_id,
         events.*
     from events
     inner join identifiers
@@ -39,7 +39,7 @@ trait_values as (
 
     {{ identity_resolution.idr_unpivot(
         'stamped',
-        ['profile_id', 'source_name', 'event_id', 'occurred_at'],
+        ['component_id', 'source_name', 'event_id', 'occurred_at'],
         slots,
         'trait_name',
         'trait_value') | indent(4) }}
@@ -50,12 +50,12 @@ ranked as (
 
     {#- last write wins: latest occurred_at, then source, event id and value as tie-breaks -#}
     select
-        profile_id,
+        component_id,
         trait_name,
         trait_value,
         occurred_at,
         row_number() over (
-            partition by profile_id, trait_name
+            partition by component_id, trait_name
             order by
                 occurred_at desc,
                 {{ identity_resolution.idr_binary_order('source_name') }} desc,
@@ -76,7 +76,12 @@ latest as (
 
 profiles as (
 
-    select profile_id from {{ ref('idr_profiles') }}
+    {#- one row per profile: its key identifier -#}
+    select
+        component_id,
+        profile_id
+    from identifiers
+    where is_profile_key
 
 ),
 
@@ -95,7 +100,7 @@ final as (
     from profiles
     {%- if traits | length > 0 %}
     left join latest
-        on profiles.profile_id = latest.profile_id
+        on profiles.component_id = latest.component_id
     {%- endif %}
     group by profiles.profile_id
 

@@ -9,11 +9,11 @@ with identifiers as (
 primary_ranked as (
 
     select
-        profile_id,
+        component_id,
         identifier_type,
         identifier_value,
         row_number() over (
-            partition by profile_id, identifier_type
+            partition by component_id, identifier_type
             order by event_count desc, last_seen_at desc, {{ identity_resolution.idr_binary_order('identifier_value') }}
         ) as primary_order
     from identifiers
@@ -24,19 +24,21 @@ primary_ranked as (
 primaries as (
 
     select
-        profile_id,
+        component_id,
         max(case when identifier_type = 'user_id' then identifier_value end) as primary_user_id,
         max(case when identifier_type = 'email' then identifier_value end) as primary_email
     from primary_ranked
     where primary_order = 1
-    group by profile_id
+    group by component_id
 
 ),
 
 profiles as (
 
+    {#- grouped by the integer component; profile_id is one value per component -#}
     select
-        profile_id,
+        component_id,
+        min(profile_id) as profile_id,
         min(first_seen_at) as first_seen_at,
         max(last_seen_at) as last_seen_at,
         count(*) as identifier_count,
@@ -48,7 +50,7 @@ profiles as (
         max(case when is_profile_key then identifier_type end) as profile_key_type,
         max(case when is_profile_key then identifier_value end) as profile_key_value
     from identifiers
-    group by profile_id
+    group by component_id
 
 ),
 
@@ -70,7 +72,7 @@ final as (
         profiles.last_event_at
     from profiles
     left join primaries
-        on profiles.profile_id = primaries.profile_id
+        on profiles.component_id = primaries.component_id
 
 )
 

@@ -1,7 +1,8 @@
 """Drive real dbt against a real database: copy the project to a temp dir, load raw tables,
 run `dbt build` through dbtRunner, and read the marts back with the database's own client.
 
-Backends (one per adapter) know how to write raw tables and run queries; the Project knows dbt.
+Backends (one per adapter: DuckDB here, PostgreSQL and Spark in backends.py) know how to write raw
+tables and run queries; the Project knows dbt.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dbt.cli.main import dbtRunner
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ROUND_LINE = re.compile(r"idr (\S+) (\S+) round (\d+): (\d+) ")
+SCHEMA_TABLE = re.compile(r"^(\w+)\.(\w+)$")
 
 # The columns every raw table gets even when no row uses them (the rest appear only when used,
 # so scenarios exercise missing optional columns as a matter of course).
@@ -55,6 +57,10 @@ class DuckDBBackend:
     def env(self) -> dict[str, str]:
         return {"IDR_DUCKDB_PATH": str(self.path)}
 
+    def schema(self, name: str) -> str:
+        """The physical schema of a logical raw schema (`segment`, `crm`, ...): the same here."""
+        return name
+
     def _connect(self):
         import duckdb
 
@@ -64,7 +70,8 @@ class DuckDBBackend:
         import pyarrow as pa
 
         arrays = {
-            c: pa.array([row.get(c) for row in rows], type=pa.timestamp("us") if c in TIMESTAMP_COLUMNS else pa.string())
+            c: pa.array([row.get(c) for row in rows],
+                        type=pa.timestamp("us") if c in TIMESTAMP_COLUMNS else pa.string())
             for c in columns
         }
         data = pa.table(arrays)  # noqa: F841 - read by name in the SQL below
@@ -119,7 +126,7 @@ class Project:
         cli = [*args, "--project-dir", str(self.dir), "--profiles-dir", str(self.dir / "profiles"),
                "--target", self.backend.target]
         if vars:
-            cli += ["--vars", json.dumps(vars, default=str)]
+            cli += ["--vars", json.dumps(self._physical_vars(vars), default=str)]
         saved = {k: os.environ.get(k) for k in self.backend.env()}
         os.environ.update(self.backend.env())
         try:
@@ -136,6 +143,22 @@ class Project:
                         if str(r.status) in ("error", "fail")]
         return BuildResult(bool(result.success), result.exception, logs, failures)
 
+    def _physical_vars(self, vars: dict) -> dict:
+        """`vars` with the logical raw schemas (idr_segment_schema, `schema.table` relations of
+        idr_sources) replaced by the backend's physical ones; malformed values are left as they are
+        for the package's validation to report."""
+        vars = dict(vars)
+        if isinstance(vars.get("idr_segment_schema"), str):
+            vars["idr_segment_schema"] = self.backend.schema(vars["idr_segment_schema"])
+        if isinstance(vars.get("idr_sources"), list):
+            vars["idr_sources"] = [
+                {**source, "relation": f"{self.backend.schema(m.group(1))}.{m.group(2)}"}
+                if isinstance(source, dict) and (m := SCHEMA_TABLE.match(str(source.get("relation", ""))))
+                else source
+                for source in vars["idr_sources"]
+            ]
+        return vars
+
     def build(self, vars: dict | None = None, *extra: str) -> BuildResult:
         return self.dbt("build", "--exclude", "resource_type:seed", *extra, vars=vars)
 
@@ -146,14 +169,14 @@ class Project:
             columns = list(REQUIRED_COLUMNS.get((schema, table), []))
             for row in rows:
                 columns += [c for c in row if c not in columns]
-            self.backend.write_table(schema, table, columns, rows)
+            self.backend.write_table(self.backend.schema(schema), table, columns, rows)
 
     def query(self, sql: str) -> list[tuple]:
         return self.backend.query(sql)
 
     def rows(self, relation: str, where: str = "1 = 1") -> list[dict]:
         columns = self.backend.columns(relation)
-        return [dict(zip(columns, row)) for row in self.query(f"select * from {relation} where {where}")]
+        return [dict(zip(columns, row, strict=True)) for row in self.query(f"select * from {relation} where {where}")]
 
 
 def as_datetime(value) -> datetime:
