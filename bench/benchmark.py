@@ -136,8 +136,8 @@ def run_size(people: int, seed: int, memory_limit: str, skip_baseline: bool) -> 
 
     db = workdir / "package.duckdb"
     shutil.copy(raw, db)
-    result["dbt"] = _dbt_build(db, workdir / "target", {"idr_segment_schema": "segment", "idr_sources": [CRM_SOURCE]},
-                               memory_limit)
+    build_vars = {"idr_segment_schema": "segment", "idr_sources": [CRM_SOURCE]}
+    result["dbt"] = _dbt_build(db, workdir / "target", build_vars, memory_limit)
     result["rows"] = _stage_rows(db)
     result.update(_precision(db))
     result["scipy"] = _scipy_components(db)

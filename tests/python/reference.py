@@ -1,7 +1,8 @@
 """Independent reference implementation of identity_resolution's semantics (the test oracle).
 
 Written from the definition in the README, not from the SQL: normalise and block identifiers,
-collapse duplicate deliveries (an event keeps its earliest time and the union of its identifiers), build a star per event (anchor = highest-priority identifier),
+collapse duplicate deliveries (an event keeps its earliest time and the union of its
+identifiers), build a star per event (anchor = highest-priority identifier),
 then apply the edges one at a time in the total order
 
     first_seen_at, weaker priority rank of the two ends, anchor (type, value), other (type, value)
