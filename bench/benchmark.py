@@ -172,9 +172,9 @@ def _write_adversarial(path: Path, n: int) -> None:
         select 'star-' || i, timestamp '2024-01-01' + to_minutes(i % 11), 'star-a-' || md5(cast(i as varchar)),
             null, 'star-hub', 'Star'
         from range({n}) r(i)""")
-    con.execute("""create table segment.identifies as select * from segment.tracks where false;
-                   create table segment.pages as select * from segment.tracks where false;
-                   create table crm.contacts (contact_id varchar, created_at timestamp, email varchar, phone varchar)""")
+    con.execute("create table segment.identifies as select * from segment.tracks where false")
+    con.execute("create table segment.pages as select * from segment.tracks where false")
+    con.execute("create table crm.contacts (contact_id varchar, created_at timestamp, email varchar, phone varchar)")
     con.close()
 
 
