@@ -10,7 +10,9 @@ For each size it generates the data (scripts/generate_demo_data.py, fixed seed),
     run_results.json, rounds from the log, rows per stage, peak memory (max RSS of the process);
   * resolves the same edge table (int_idr__edges) with scipy.sparse.csgraph.connected_components,
     loading included, and prints resolution-model time / scipy time;
-  * runs bench/handwritten_baseline.py on a fresh copy of the same raw data.
+  * runs bench/handwritten_baseline.py on a fresh copy of the same raw data;
+  * measures event precision against the generator's truth (share of resolved events whose
+    profile's majority person is their own), and at the smallest size also without limits.
 Then the adversarial graphs: a 100,000-node chain and a 100,000-spoke star, with their rounds.
 Results print as markdown tables and land in bench/out/results.json.
 """
@@ -124,7 +126,7 @@ def _precision(db_path: Path) -> dict:
     return {"event_precision": value}
 
 
-def run_size(people: int, seed: int, memory_limit: str, skip_baseline: bool) -> dict:
+def run_size(people: int, seed: int, memory_limit: str, skip_baseline: bool, compare_limits: bool) -> dict:
     workdir = OUT / f"people_{people}"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
@@ -140,6 +142,14 @@ def run_size(people: int, seed: int, memory_limit: str, skip_baseline: bool) -> 
     result["dbt"] = _dbt_build(db, workdir / "target", build_vars, memory_limit)
     result["rows"] = _stage_rows(db)
     result.update(_precision(db))
+    if compare_limits:
+        # the same data resolved with the blocklist only (no limits): what merge protection buys
+        unlimited = workdir / "unlimited.duckdb"
+        shutil.copy(raw, unlimited)
+        no_limits = {**build_vars, "idr_identifier_types": {"user_id": {"priority": 1}, "email": {"priority": 2}}}
+        _dbt_build(unlimited, workdir / "target_unlimited", no_limits, memory_limit)
+        result["event_precision_without_limits"] = _precision(unlimited)["event_precision"]
+        unlimited.unlink()
     result["scipy"] = _scipy_components(db)
     resolution = result["dbt"]["models"]["int_idr__node_components"]
     result["resolution_vs_scipy"] = resolution / result["scipy"]["seconds"]
@@ -219,7 +229,9 @@ def _print(results: list[dict], adversarial: dict | None) -> None:
         grow_time = last["dbt"]["wall_seconds"] / first["dbt"]["wall_seconds"]
         print(f"\n{grow_rows:.1f}x the events took {grow_time:.1f}x the time.")
     for r in results:
-        print(f"event precision at {r['people']:,} people: {r['event_precision']:.4f}")
+        without = r.get("event_precision_without_limits")
+        print(f"event precision at {r['people']:,} people: {r['event_precision']:.4f}"
+              + (f" (blocklist only, no limits: {without:.4f})" if without is not None else ""))
     if adversarial:
         print(f"\n## Adversarial graphs ({adversarial['nodes']:,} nodes each)\n")
         print(f"rounds: {adversarial['rounds']}; resolution {adversarial['resolution_seconds']:.2f}s; "
@@ -235,7 +247,9 @@ def main() -> None:
     parser.add_argument("--skip-baseline", action="store_true", help="do not run the hand-written pipeline")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    results = [run_size(int(p), args.seed, args.memory_limit, args.skip_baseline) for p in args.people.split(",")]
+    sizes = [int(p) for p in args.people.split(",")]
+    results = [run_size(p, args.seed, args.memory_limit, args.skip_baseline, compare_limits=p == min(sizes))
+               for p in sizes]
     adversarial = run_adversarial(args.adversarial, args.memory_limit) if args.adversarial else None
     (OUT / "results.json").write_text(json.dumps({"sizes": results, "adversarial": adversarial}, indent=2))
     _print(results, adversarial)
