@@ -21,7 +21,7 @@ with
 {%- else %}
     {%- set parts = source['relation'].split('.') %}
     {%- set relation = api.Relation.create(
-        database=parts[-3] if parts | length == 3 else target.database,
+        database=parts[-3] if parts | length == 3 else (target.database or none),
         schema=parts[-2] if parts | length >= 2 else target.schema,
         identifier=parts[-1]) %}
 {%- endif %}

@@ -43,69 +43,9 @@ with unioned as (
 
 ),
 
-duplicated as (
-
-    {#- the few events delivered more than once -#}
-    select
-        source_name,
-        event_id
-    from unioned
-    group by source_name, event_id
-    having count(*) > 1
-
-),
-
-single_deliveries as (
-
-    select
-        unioned.source_name,
-        unioned.event_id,
-        unioned.occurred_at,
-        unioned.event_type,
-        unioned.event_name,
-        1 as delivery_count,
-        unioned.blocked_identifier_count,
-        {%- for column in value_columns %}
-        unioned.{{ column }}
-        {%- if not loop.last %},{% endif %}
-        {%- endfor %}
-    from unioned
-    left join duplicated
-        on unioned.source_name = duplicated.source_name
-        and unioned.event_id = duplicated.event_id
-    where duplicated.event_id is null
-
-),
-
-collapsed_deliveries as (
-
-    {#- duplicate deliveries collapse: the earliest time, and field by field the smallest value
-        (Segment's retries repeat the payload, so the fields agree) -#}
-    select
-        unioned.source_name,
-        unioned.event_id,
-        min(unioned.occurred_at) as occurred_at,
-        min(unioned.event_type) as event_type,
-        min(unioned.event_name) as event_name,
-        count(*) as delivery_count,
-        max(unioned.blocked_identifier_count) as blocked_identifier_count,
-        {%- for column in value_columns %}
-        min(unioned.{{ column }}) as {{ column }}
-        {%- if not loop.last %},{% endif %}
-        {%- endfor %}
-    from unioned
-    inner join duplicated
-        on unioned.source_name = duplicated.source_name
-        and unioned.event_id = duplicated.event_id
-    group by unioned.source_name, unioned.event_id
-
-),
-
 deduplicated as (
 
-    select * from single_deliveries
-    union all
-    select * from collapsed_deliveries
+    {{ identity_resolution.idr_collapse_deliveries('unioned', value_columns) | indent(4) }}
 
 ),
 

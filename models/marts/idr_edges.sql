@@ -19,7 +19,7 @@ limited_values as (
         profile_id,
         identifier_type,
         count(*) as value_count,
-        {{ dbt.listagg("identifier_value", "', '", "order by identifier_value") }} as value_list
+        {{ identity_resolution.idr_sorted_listagg('identifier_value', ', ') }} as value_list
     from identifiers
     where identifier_type in (
         {%- for t in limited_types %}'{{ t["name"] }}'{% if not loop.last %}, {% endif %}{% endfor -%}

@@ -22,6 +22,7 @@ import socket
 import subprocess
 import tempfile
 import uuid
+import warnings
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -74,7 +75,11 @@ class _PostgresServer:
         self.data = self.dir / "data"
         self.host = "127.0.0.1"
         self.port = _free_port()
-        self._pg("initdb", "-D", self.data, "-A", "trust", "-U", self.user, "-E", "UTF8", "--locale=C", "--no-sync")
+        # A linguistic default collation (ICU en-US: case- and punctuation-insensitive at first
+        # level), like most production databases: string order must come from the package's
+        # explicit byte-order collation, never from the server's default.
+        self._pg("initdb", "-D", self.data, "-A", "trust", "-U", self.user, "-E", "UTF8", "--locale=C",
+                 "--locale-provider=icu", "--icu-locale=en-US", "--no-sync")
         # A test server: durability off (fast DDL and COPY), UTC like the other backends.
         options = (f"-p {self.port} -k {self.dir} -c listen_addresses={self.host} -c timezone=UTC "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
@@ -171,6 +176,7 @@ class PostgresBackend:
         }
 
     def schema(self, name: str) -> str:
+        """The physical schema of a logical raw schema: the same (every backend has a database)."""
         return name
 
     def write_table(self, schema: str, table: str, columns: list[str], rows: list[dict]) -> None:
@@ -191,6 +197,11 @@ class PostgresBackend:
         with self._con.cursor() as cur:
             cur.execute(f"select * from {relation} limit 0")
             return [d[0] for d in cur.description]
+
+    def relation_names(self) -> set[str]:
+        """The tables and views in the schema dbt builds into."""
+        return {r[0] for r in self.query(
+            f"select table_name from information_schema.tables where table_schema = '{self.dbt_schema}'")}
 
     def close(self) -> None:
         self._con.close()
@@ -237,14 +248,25 @@ class _SparkRuntime:
         builder = SparkSession.builder.enableHiveSupport()
         for key, value in settings.items():
             builder = builder.config(key, value)
+        self.session = None
         atexit.register(self.stop)
         self.session = builder.getOrCreate()
-        self.session.sparkContext.setLogLevel("ERROR")
+        self.session.sparkContext.setLogLevel("FATAL")  # failed queries raise; no log noise
 
     def stop(self) -> None:
-        """Stop the session and delete its directory."""
-        if getattr(self, "session", None) is not None:
+        """Stop the session and its JVM, then delete the directory (the JVM would otherwise outlive
+        this process by a few seconds, still holding the metastore)."""
+        from pyspark import SparkContext
+
+        gateway = SparkContext._gateway
+        if self.session is not None:
             self.session.stop()
+            self.session = None
+        process = getattr(gateway, "proc", None)
+        if process is not None and process.poll() is None:  # the JVM exits when its stdin closes
+            gateway.shutdown()
+            process.stdin.close()
+            process.wait(timeout=60)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -295,8 +317,10 @@ class SparkBackend:
         if schema not in self._schemas:
             self._schemas.append(schema)
         self.spark.sql(f"create schema if not exists {schema}")
-        self.spark.createDataFrame(data, schema=spark_schema).write.mode("overwrite").saveAsTable(
-            f"{schema}.`{table}`")
+        with warnings.catch_warnings():  # pyspark checks the pandas version even for Arrow input
+            warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+            frame = self.spark.createDataFrame(data, schema=spark_schema)
+        frame.write.mode("overwrite").saveAsTable(f"{schema}.`{table}`")
 
     def query(self, sql: str) -> list[tuple]:
         self.spark.catalog.setCurrentDatabase(self.dbt_schema)
@@ -306,6 +330,10 @@ class SparkBackend:
     def columns(self, relation: str) -> list[str]:
         self.spark.catalog.setCurrentDatabase(self.dbt_schema)
         return self.spark.sql(f"select * from {relation} limit 0").columns
+
+    def relation_names(self) -> set[str]:
+        """The tables and views in the schema dbt builds into."""
+        return {t.name for t in self.spark.catalog.listTables(self.dbt_schema)}
 
     def close(self) -> None:
         self.spark.catalog.setCurrentDatabase("default")

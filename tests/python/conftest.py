@@ -22,6 +22,16 @@ def pytest_addoption(parser):
     )
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests that touch no database run once, in the DuckDB pass of the suite."""
+    if config.getoption("--adapter") == "duckdb":
+        return
+    skip = pytest.mark.skip(reason="adapter-independent: runs with --adapter=duckdb")
+    for item in items:
+        if item.get_closest_marker("adapter_independent"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def adapter(request) -> str:
     return request.config.getoption("--adapter")

@@ -96,6 +96,11 @@ class DuckDBBackend:
         finally:
             con.close()
 
+    def relation_names(self) -> set[str]:
+        """The tables and views in the schema dbt builds into."""
+        return {r[0] for r in self.query(
+            "select table_name from information_schema.tables where table_schema = current_schema()")}
+
     def close(self) -> None:
         pass
 
@@ -173,6 +178,10 @@ class Project:
 
     def query(self, sql: str) -> list[tuple]:
         return self.backend.query(sql)
+
+    def relation_names(self) -> set[str]:
+        """The tables and views dbt has built (on every adapter; Spark has no information_schema)."""
+        return self.backend.relation_names()
 
     def rows(self, relation: str, where: str = "1 = 1") -> list[dict]:
         columns = self.backend.columns(relation)

@@ -4,10 +4,13 @@ These run in seconds on thousands of logs; the SQL itself is compared with the r
 test_properties_sql.py.
 """
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from logs import event_logs
 from reference import Config, TypeConfig, resolve, resolve_msf, resolve_mutual_cheapest
+
+pytestmark = pytest.mark.adapter_independent
 
 MULTI_LIMIT = Config(
     types={
