@@ -8,8 +8,9 @@
                            `relation` is a root); false when roots point at themselves
 
     Each step replaces a node's parent with its grandparent, so a chain of depth d takes
-    O(log d) steps; a step that changes nothing ends the loop (one step for a forest that is
-    already flat). Fails at idr_max_rounds steps.
+    O(log d) steps, and looks one level further to see whether the new parent is a root: when
+    every new parent is, the loop ends without a step that changes nothing (one step for a forest
+    of depth 2). Fails at idr_max_rounds steps.
     Returns {'relation': the table holding the result (`relation` or the scratch table; drop the
     other), 'scratch': the other one, 'steps': steps taken}.
 -#}
@@ -28,11 +29,13 @@
             'select
                 child.node_id,
                 coalesce(parent.parent_id, child.parent_id) as parent_id,
-                case when parent.parent_id <> child.parent_id then 1 else 0 end as changed
+                case when coalesce(grandparent.parent_id, parent.parent_id, child.parent_id)
+                    <> coalesce(parent.parent_id, child.parent_id) then 1 else 0 end as not_root
             from ' ~ source ~ ' as child
-            ' ~ join ~ ' ' ~ source ~ ' as parent on child.parent_id = parent.node_id') -%}
+            ' ~ join ~ ' ' ~ source ~ ' as parent on child.parent_id = parent.node_id
+            left join ' ~ source ~ ' as grandparent on parent.parent_id = grandparent.node_id') -%}
         {%- do state.update({'steps': state['steps'] + 1}) -%}
-        {%- if not identity_resolution.idr_has_rows(target, 'changed = 1') -%}
+        {%- if not identity_resolution.idr_has_rows(target, 'not_root = 1') -%}
             {%- break -%}
         {%- endif -%}
     {%- endfor -%}

@@ -16,7 +16,7 @@ identifiers as (
 limited_values as (
 
     select
-        profile_id,
+        component_id,
         identifier_type,
         count(*) as value_count,
         {{ identity_resolution.idr_sorted_listagg('identifier_value', ', ') }} as value_list
@@ -24,7 +24,7 @@ limited_values as (
     where identifier_type in (
         {%- for t in limited_types %}'{{ t["name"] }}'{% if not loop.last %}, {% endif %}{% endfor -%}
     )
-    group by profile_id, identifier_type
+    group by component_id, identifier_type
 
 ),
 {%- endif %}
@@ -41,9 +41,9 @@ joined as (
         edges.first_seen_at,
         edges.last_seen_at,
         edges.event_count,
-        case when end_a.profile_id = end_b.profile_id then 'accepted' else 'rejected' end as status,
+        case when end_a.component_id = end_b.component_id then 'accepted' else 'rejected' end as status,
         {%- if limited_types | length > 0 %}
-        case when end_a.profile_id <> end_b.profile_id then coalesce(
+        case when end_a.component_id <> end_b.component_id then coalesce(
             {%- for t in limited_types %}
             case
                 when coalesce(values_a_{{ loop.index }}.value_count, 0) + coalesce(values_b_{{ loop.index }}.value_count, 0) > {{ t['limit'] }}
@@ -67,10 +67,10 @@ joined as (
         on edges.node_b = end_b.node_id
     {%- for t in limited_types %}
     left join limited_values as values_a_{{ loop.index }}
-        on end_a.profile_id = values_a_{{ loop.index }}.profile_id
+        on end_a.component_id = values_a_{{ loop.index }}.component_id
         and values_a_{{ loop.index }}.identifier_type = '{{ t["name"] }}'
     left join limited_values as values_b_{{ loop.index }}
-        on end_b.profile_id = values_b_{{ loop.index }}.profile_id
+        on end_b.component_id = values_b_{{ loop.index }}.component_id
         and values_b_{{ loop.index }}.identifier_type = '{{ t["name"] }}'
     {%- endfor %}
 
