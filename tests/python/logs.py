@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from reference import Event
+from reference import Config, Event, TypeConfig
 
 JUNK = ("null", "undefined", "-1", "", "0000", "anonymous", " NULL ", "---", "n/a")
 BASE_TIME = datetime(2024, 3, 1, 12, 0, 0)
@@ -49,6 +49,19 @@ SOURCES_VARS = {
         {"name": "web_sessions", "relation": "web.sessions", "event_id": "session_id",
          "occurred_at": "started_at", "identifiers": {"anonymous_id": "anonymous_id", "ga_client_id": "ga_client_id"}},
     ],
+}
+
+# A config with several limited types (the general, non-spanning-forest path), and the same as dbt vars.
+MULTI_LIMIT = Config(
+    types={
+        "user_id": TypeConfig(1, 1),
+        "email": TypeConfig(2, 2),
+        "ios.id": TypeConfig(3, 1),
+        "phone": TypeConfig(4, 1),
+    }
+)
+MULTI_LIMIT_VARS = {
+    "idr_identifier_types": {name: {"priority": c.priority, "limit": c.limit} for name, c in MULTI_LIMIT.types.items()}
 }
 
 _POOLS = {

@@ -7,20 +7,10 @@ test_properties_sql.py.
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from logs import event_logs
-from reference import Config, TypeConfig, resolve, resolve_msf, resolve_mutual_cheapest
+from logs import MULTI_LIMIT, event_logs
+from reference import Config, resolve, resolve_msf, resolve_mutual_cheapest
 
 pytestmark = pytest.mark.adapter_independent
-
-MULTI_LIMIT = Config(
-    types={
-        "user_id": TypeConfig(1, 1),
-        "email": TypeConfig(2, 2),
-        "ios.id": TypeConfig(3, 1),
-        "phone": TypeConfig(4, 1),
-    }
-)
-
 
 def _check_limits(resolution, config):
     for nodes in resolution.profiles.values():
