@@ -2,6 +2,7 @@
 """One entry point for working on the package; needs only Python 3.10+ to start.
 
     python3 dev.py demo    install into .venv, then `dbt build` the bundled demo on an embedded DuckDB
+                           (`demo --target postgres` / `--target spark` installs that adapter too)
     python3 dev.py test    install into .venv (with test extras), then lint and run the whole test suite
                            on every adapter: DuckDB, PostgreSQL, Spark (needs Java 17+ and PostgreSQL's
                            server binaries: initdb, pg_ctl; or a server named by IDR_PG_HOST)
@@ -28,14 +29,14 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
 def _install(requirements: str) -> None:
-    """Create .venv and install `requirements` into it, unless that exact file is already installed."""
+    """Create .venv and install `requirements` into it, unless it was installed from these same files."""
     if not PYTHON.exists():
         print(f"creating {VENV.name}/", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
         subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
     digest = hashlib.sha256()
-    for name in ("requirements.txt", requirements):
-        digest.update((ROOT / name).read_bytes())
+    for path in sorted(ROOT.glob("requirements*.txt")):
+        digest.update(path.read_bytes())
     stamp = VENV / f".installed-{Path(requirements).stem}"
     if stamp.exists() and stamp.read_text() == digest.hexdigest():
         return
@@ -57,7 +58,10 @@ def _run(*command) -> int:
 
 
 def demo(args: list[str]) -> int:
-    _install("requirements.txt")
+    target = next((a.split("=", 1)[1] for a in args if a.startswith("--target=")), None)
+    if "--target" in args[:-1]:
+        target = args[args.index("--target") + 1]
+    _install(f"requirements-{target}.txt" if target in ("postgres", "spark") else "requirements.txt")
     return _run(BIN / "dbt", "build", *args)
 
 

@@ -242,7 +242,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", default="100000,1000000", help="comma separated sizes (people)")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit for the dbt build")
+    parser.add_argument("--memory-limit", default="2.5GB", help="DuckDB memory_limit for the dbt build")
     parser.add_argument("--adversarial", type=int, default=100_000, help="nodes in the chain / star (0 to skip)")
     parser.add_argument("--skip-baseline", action="store_true", help="do not run the hand-written pipeline")
     args = parser.parse_args()
