@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -54,24 +53,45 @@ def _dbt_build(db_path: Path, target_dir: Path, vars: dict, memory_limit: str) -
     dbt = Path(sys.executable).parent / "dbt"
     command = [str(dbt), "build", "--exclude", "resource_type:seed", "--vars", json.dumps(vars),
                "--target-path", str(target_dir), "--log-path", str(target_dir)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    log = target_dir / "dbt_stdout.log"
+    target_dir.mkdir(parents=True, exist_ok=True)
+    with open(log, "w") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
+        peak_bytes = _watch_peak_rss(proc)
     wall = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    stdout = log.read_text()
     if proc.returncode != 0:
-        print(proc.stdout[-4000:])
+        print(stdout[-4000:])
         raise SystemExit("dbt build failed")
     results = json.loads((target_dir / "run_results.json").read_text())
     models = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results["results"]
               if r["unique_id"].startswith("model.")}
     tests = sum(r["execution_time"] for r in results["results"] if r["unique_id"].startswith("test."))
     rounds: dict[str, int] = {}
-    for match in ROUND_LINE.finditer(proc.stdout):
+    for match in ROUND_LINE.finditer(stdout):
         rounds[match.group(1)] = max(rounds.get(match.group(1), 0), int(match.group(2)))
     return {"wall_seconds": wall, "elapsed_seconds": results["elapsed_time"], "models": models,
             "tests_seconds": tests, "rounds": rounds,
-            "peak_rss_gb": (peak_kb if peak_kb > before else before) / 1024 / 1024}
+            "peak_rss_gb": peak_bytes / 1024**3}
+
+
+def _watch_peak_rss(proc: subprocess.Popen) -> int:
+    """Poll the process (and any children) every 50 ms until it exits; return the peak RSS in bytes.
+    (getrusage(RUSAGE_CHILDREN) would report this process's own size, which the child has for a
+    moment after fork, before exec.)"""
+    import psutil
+
+    watched = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            rss = watched.memory_info().rss + sum(c.memory_info().rss for c in watched.children(recursive=True))
+        except psutil.Error:
+            rss = 0
+        peak = max(peak, rss)
+        time.sleep(0.05)
+    return peak
 
 
 def _scipy_components(db_path: Path) -> dict:
@@ -126,8 +146,8 @@ def _precision(db_path: Path) -> dict:
     return {"event_precision": value}
 
 
-def run_size(people: int, seed: int, memory_limit: str, skip_baseline: bool, compare_limits: bool) -> dict:
-    workdir = OUT / f"people_{people}"
+def run_size(out: Path, people: int, seed: int, memory_limit: str, skip_baseline: bool, compare_limits: bool) -> dict:
+    workdir = out / f"people_{people}"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     raw = workdir / "raw.duckdb"
@@ -188,8 +208,8 @@ def _write_adversarial(path: Path, n: int) -> None:
     con.close()
 
 
-def run_adversarial(n: int, memory_limit: str) -> dict:
-    workdir = OUT / "adversarial"
+def run_adversarial(out: Path, n: int, memory_limit: str) -> dict:
+    workdir = out / "adversarial"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     db = workdir / "graph.duckdb"
@@ -238,21 +258,24 @@ def _print(results: list[dict], adversarial: dict | None) -> None:
               f"profiles per graph: {adversarial['profiles']}")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", default="100000,1000000", help="comma separated sizes (people)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--memory-limit", default="2.5GB", help="DuckDB memory_limit for the dbt build")
     parser.add_argument("--adversarial", type=int, default=100_000, help="nodes in the chain / star (0 to skip)")
     parser.add_argument("--skip-baseline", action="store_true", help="do not run the hand-written pipeline")
-    args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
+    parser.add_argument("--out", type=Path, default=OUT, help="where the data, builds and results.json go")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
     sizes = [int(p) for p in args.people.split(",")]
-    results = [run_size(p, args.seed, args.memory_limit, args.skip_baseline, compare_limits=p == min(sizes))
+    results = [run_size(args.out, p, args.seed, args.memory_limit, args.skip_baseline, compare_limits=p == min(sizes))
                for p in sizes]
-    adversarial = run_adversarial(args.adversarial, args.memory_limit) if args.adversarial else None
-    (OUT / "results.json").write_text(json.dumps({"sizes": results, "adversarial": adversarial}, indent=2))
+    adversarial = run_adversarial(args.out, args.adversarial, args.memory_limit) if args.adversarial else None
+    summary = {"sizes": results, "adversarial": adversarial}
+    (args.out / "results.json").write_text(json.dumps(summary, indent=2))
     _print(results, adversarial)
+    return summary
 
 
 if __name__ == "__main__":
