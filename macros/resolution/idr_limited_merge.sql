@@ -32,14 +32,12 @@
     {%- set started = modules.datetime.datetime.now() -%}
 
     {%- set count_columns = [] -%}
+    {%- set sum_columns = [] -%}
     {%- set breaks_limit = [] -%}
     {%- for limit in limits -%}
         {%- do count_columns.append('sum(case when limit_key = ' ~ limit['key'] ~ ' then 1 else 0 end) as count_' ~ loop.index) -%}
-        {%- do breaks_limit.append('count_a.count_' ~ loop.index ~ ' + count_b.count_' ~ loop.index ~ ' > ' ~ limit['limit']) -%}
-    {%- endfor -%}
-    {%- set sum_columns = [] -%}
-    {%- for limit in limits -%}
         {%- do sum_columns.append('sum(count_' ~ loop.index ~ ') as count_' ~ loop.index) -%}
+        {%- do breaks_limit.append('count_a.count_' ~ loop.index ~ ' + count_b.count_' ~ loop.index ~ ' > ' ~ limit['limit']) -%}
     {%- endfor -%}
 
     {%- do identity_resolution.idr_create_work_table(counts,

@@ -8,9 +8,15 @@
 {%- for trait in identity_resolution.idr_traits() -%}
     {%- do value_columns.append('trait__' ~ trait) -%}
 {%- endfor -%}
+{#- the slot columns of each type, most trusted type first -#}
 {%- set types = [] -%}
-{%- for slot in slots if slot['type'] not in types -%}
-    {%- do types.append(slot['type']) -%}
+{%- set columns_by_type = {} -%}
+{%- for slot in slots -%}
+    {%- if slot['type'] not in types -%}
+        {%- do types.append(slot['type']) -%}
+        {%- do columns_by_type.update({slot['type']: []}) -%}
+    {%- endif -%}
+    {%- do columns_by_type[slot['type']].append(slot['column']) -%}
 {%- endfor -%}
 
 with unioned as (
@@ -56,15 +62,14 @@ anchored as (
         {#- the anchor: the most trusted type present, its smallest value in byte order -#}
         case
             {%- for type_name in types %}
-            when coalesce({{ slots | selectattr('type', 'equalto', type_name) | map(attribute='column') | join(', ') }}) is not null
+            when coalesce({{ columns_by_type[type_name] | join(', ') }}) is not null
                 then '{{ type_name }}'
             {%- endfor %}
         end as anchor_type,
         case
             {%- for type_name in types %}
-            {%- set columns = slots | selectattr('type', 'equalto', type_name) | map(attribute='column') | list %}
-            when coalesce({{ columns | join(', ') }}) is not null
-                then {{ identity_resolution.idr_least_binary(columns) | indent(16) }}
+            when coalesce({{ columns_by_type[type_name] | join(', ') }}) is not null
+                then {{ identity_resolution.idr_least_binary(columns_by_type[type_name]) | indent(16) }}
             {%- endfor %}
         end as anchor_value,
         {#- distinct identifiers: a slot counts unless an earlier slot of its type holds the same value #}

@@ -10,6 +10,7 @@ identifiers as (
     select
         identifier_type,
         identifier_value,
+        {{ identity_resolution.idr_type_case('identifier_type', 'rank') }} as priority_rank,
         min(occurred_at) as first_seen_at,
         max(occurred_at) as last_seen_at,
         count(*) as event_count,
@@ -29,18 +30,18 @@ identifiers as (
 
 final as (
 
-    {# numbered by (priority, type, value): an event's anchor is its smallest node_id, and within
-       one type node_id follows the value's byte order #}
+    {# numbered by (priority, type, value): within one type node_id follows the value's byte
+       order, so the tie-breaks of the resolution order compare integers #}
     select
         row_number() over (
             order by
-                {{ identity_resolution.idr_type_case('identifier_type', 'rank') }},
+                priority_rank,
                 {{ identity_resolution.idr_binary_order('identifier_type') }},
                 {{ identity_resolution.idr_binary_order('identifier_value') }}
         ) as node_id,
         identifier_type,
         identifier_value,
-        {{ identity_resolution.idr_type_case('identifier_type', 'rank') }} as priority_rank,
+        priority_rank,
         first_seen_at,
         last_seen_at,
         event_count,

@@ -25,8 +25,7 @@ class Resolved:
         self.traits = {r["profile_id"]: r for r in project.rows("idr_profile_traits")}
 
     def profile_of_event(self, event_id: str) -> str | None:
-        (row,) = [r for (_, eid), r in self.events.items() if eid == event_id]
-        return row["profile_id"]
+        return self.event(event_id)["profile_id"]
 
     def event(self, event_id: str) -> dict:
         (row,) = [r for (_, eid), r in self.events.items() if eid == event_id]
