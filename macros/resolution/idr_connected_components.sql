@@ -5,32 +5,29 @@
     result      work relation to create: one row per node that appears in an edge,
                 (node_id, component_id); component_id is the smallest node_id of the component
     name        label for log lines and work tables
+    max_rounds  the cap on rounds (idr_max_rounds)
 
     Each round hooks every node to its smallest neighbour, shortcuts the resulting trees to their
     roots by pointer jumping, and contracts the graph onto the roots (dropping the edges that fall
     inside one tree). A path of n nodes needs O(log n) jumps in the worst numbering and few rounds,
     so rounds grow with the log of the diameter, not with the diameter. Round 1 labels every node
     with its root; later rounds only ever hook roots, so they are recorded in a (small) forest of
-    roots, shortcut at the end and applied to round 1's labels in one join. Fails at
-    idr_max_rounds. Returns the number of rounds.
+    roots, shortcut at the end and applied to round 1's labels in one join. Returns the number of
+    rounds.
 -#}
-{% macro idr_connected_components(edges_sql, result, name='cc') %}
-    {%- set max_rounds = identity_resolution.idr_max_rounds() -%}
+{% macro idr_connected_components(edges_sql, result, name, max_rounds) %}
     {%- set edge_tables = [identity_resolution.idr_work_relation(name ~ '_e'), identity_resolution.idr_work_relation(name ~ '_e2')] -%}
     {%- set forest = identity_resolution.idr_work_relation(name ~ '_f') -%}
     {%- set started = modules.datetime.datetime.now() -%}
 
     {#- round 1 reads the input directly; later rounds read the contracted edges -#}
-    {%- set state = {'round': 0, 'edges': '(' ~ edges_sql ~ ')', 'jumps': 0, 'labels': none, 'scratch': []} -%}
+    {%- set state = {'name': name, 'max_rounds': max_rounds, 'round': 0, 'edges': '(' ~ edges_sql ~ ')', 'jumps': 0,
+                     'labels': none, 'scratch': []} -%}
     {%- for _ in range(max_rounds + 1) -%}
         {%- if not identity_resolution.idr_has_rows(state['edges']) -%}
             {%- break -%}
         {%- endif -%}
-        {%- if state['round'] >= max_rounds -%}
-            {%- do identity_resolution.idr_fail_not_converged(name, max_rounds) -%}
-        {%- endif -%}
-        {%- do state.update({'round': state['round'] + 1}) -%}
-        {%- set round_started = modules.datetime.datetime.now() -%}
+        {%- do identity_resolution.idr_loop_round(state) -%}
         {#- round 1's tables hold the labels to the end; later rounds alternate between two pairs -#}
         {%- set suffix = '1' if state['round'] == 1 else ('a' if state['round'] % 2 == 0 else 'b') -%}
         {%- set round_hooks = identity_resolution.idr_work_relation(name ~ '_h' ~ suffix) -%}
@@ -51,7 +48,7 @@
             ) as incident
             group by node_id') -%}
         {%- set jumped = identity_resolution.idr_pointer_jump(round_hooks, name ~ '_j' ~ suffix,
-            name ~ ' round ' ~ state['round']) -%}
+            name ~ ' round ' ~ state['round'], max_rounds) -%}
         {%- do state.update({'jumps': state['jumps'] + jumped['steps']}) -%}
         {%- do state['scratch'].extend([jumped['relation'], jumped['scratch']]) -%}
 
@@ -74,8 +71,7 @@
             {%- do identity_resolution.idr_run_sql('insert into ' ~ forest ~ ' select node_id, parent_id from '
                 ~ jumped['relation'] ~ ' where node_id <> parent_id') -%}
         {%- endif -%}
-        {%- do identity_resolution.idr_log_round(name, state['round'], 'edges left',
-            identity_resolution.idr_query_value('select count(*) from ' ~ next_edges), round_started) -%}
+        {%- do identity_resolution.idr_loop_round_done(state, 'edges left', 'select count(*) from ' ~ next_edges) -%}
         {%- do state.update({'edges': next_edges}) -%}
     {%- endfor -%}
 
@@ -87,7 +83,8 @@
         {%- do identity_resolution.idr_create_work_table(result,
             'select node_id, parent_id as component_id from ' ~ state['labels']) -%}
     {%- else -%}
-        {%- set roots = identity_resolution.idr_pointer_jump(forest, name ~ '_fj', name ~ ' labels', allow_missing_parents=true) -%}
+        {%- set roots = identity_resolution.idr_pointer_jump(forest, name ~ '_fj', name ~ ' labels', max_rounds,
+            allow_missing_parents=true) -%}
         {%- do state['scratch'].extend([roots['relation'], roots['scratch']]) -%}
         {%- do identity_resolution.idr_create_work_table(result,
             'select labels.node_id, coalesce(roots.parent_id, labels.parent_id) as component_id

@@ -6,6 +6,10 @@
     limits      list of {key, limit}: at most `limit` nodes with limit_key = key per component
     result      work relation to create: (node_id, component_id) for every node of nodes_sql
     name        label for log lines and work tables
+    max_rounds  the cap on rounds (idr_max_rounds)
+
+    Ranks need only be distinct among the edges of each connected component: they are never
+    compared across components.
 
     The definition is sequential: take the edges by rank and merge the two components at their
     ends unless the merged component would break a limit. This macro reaches the same partition
@@ -18,10 +22,9 @@
     The cheapest undecided edge of each component of the graph is always mutual-cheapest, so
     every round makes progress, and in typical identity graphs (stars, shared devices, shared
     emails) a handful of rounds suffices; a long path whose ranks increase along it is the worst
-    case (one edge per round). Fails at idr_max_rounds.
+    case (one edge per round).
 -#}
-{% macro idr_limited_merge(nodes_sql, edges_sql, limits, result, name='limits') %}
-    {%- set max_rounds = identity_resolution.idr_max_rounds() -%}
+{% macro idr_limited_merge(nodes_sql, edges_sql, limits, result, name, max_rounds) %}
     {%- set counts = identity_resolution.idr_work_relation(name ~ '_k') -%}
     {%- set next_counts = identity_resolution.idr_work_relation(name ~ '_k2') -%}
     {%- set edges = identity_resolution.idr_work_relation(name ~ '_e') -%}
@@ -56,9 +59,8 @@
     {%- do identity_resolution.idr_create_work_table(forest,
         'select label as node_id, label as parent_id from ' ~ counts ~ ' where 1 = 0') -%}
 
-    {%- set state = {'round': 0, 'counts': counts, 'next_counts': next_counts} -%}
+    {%- set state = {'name': name, 'max_rounds': max_rounds, 'round': 0, 'counts': counts, 'next_counts': next_counts} -%}
     {%- for _ in range(max_rounds + 1) -%}
-        {%- set round_started = modules.datetime.datetime.now() -%}
         {#- reject every edge whose two components together already break a limit -#}
         {%- do identity_resolution.idr_create_work_table(kept,
             'select edges.edge_rank, edges.label_a, edges.label_b
@@ -69,10 +71,7 @@
         {%- if not identity_resolution.idr_has_rows(kept) -%}
             {%- break -%}
         {%- endif -%}
-        {%- if state['round'] >= max_rounds -%}
-            {%- do identity_resolution.idr_fail_not_converged(name, max_rounds) -%}
-        {%- endif -%}
-        {%- do state.update({'round': state['round'] + 1}) -%}
+        {%- do identity_resolution.idr_loop_round(state) -%}
 
         {#- accept every edge that is the cheapest undecided edge at both of its ends -#}
         {%- do identity_resolution.idr_create_work_table(cheapest,
@@ -112,12 +111,12 @@
             ) as relabelled
             where label_a <> label_b
             group by label_a, label_b') -%}
-        {%- do identity_resolution.idr_log_round(name, state['round'], 'edges undecided',
-            identity_resolution.idr_query_value('select count(*) from ' ~ edges), round_started) -%}
+        {%- do identity_resolution.idr_loop_round_done(state, 'edges undecided', 'select count(*) from ' ~ edges) -%}
         {%- do state.update({'counts': state['next_counts'], 'next_counts': state['counts']}) -%}
     {%- endfor -%}
 
-    {%- set labelled = identity_resolution.idr_pointer_jump(forest, name ~ '_fj', name ~ ' labels', allow_missing_parents=true) -%}
+    {%- set labelled = identity_resolution.idr_pointer_jump(forest, name ~ '_fj', name ~ ' labels', max_rounds,
+        allow_missing_parents=true) -%}
     {%- do identity_resolution.idr_create_work_table(result,
         'select input_nodes.node_id, coalesce(forest.parent_id, input_nodes.node_id) as component_id
         from (' ~ nodes_sql ~ ') as input_nodes

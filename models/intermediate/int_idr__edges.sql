@@ -1,49 +1,79 @@
-with event_identifiers as (
+{%- set cfg = identity_resolution.idr_config() -%}
+{#- the identifier graph: a star per event, its anchor (node_a) linked to each other identifier -#}
+{{ config(materialized='idr_incremental', unique_key=['node_a', 'node_b']) }}
+{%- set incremental = identity_resolution.idr_is_incremental() -%}
+{%- set watermark = identity_resolution.idr_watermark() -%}
 
-    select * from {{ ref('int_idr__event_identifiers') }}
+with occurrences as (
+
+    select * from {{ ref('int_idr__occurrences') }}
+    where node_id <> anchor_node_id
 
 ),
 
-nodes as (
+{%- if incremental %}
 
-    select * from {{ ref('int_idr__nodes') }}
+dirty as (
+
+    {# pairs whose events changed since this model last ran, tombstones included #}
+    select distinct anchor_node_id as node_a, node_id as node_b
+    from occurrences
+    where _batch_at > {{ watermark }}
 
 ),
+{%- endif %}
 
 pairs as (
 
-    {#- a star per event: its anchor linked to each of its other identifiers -#}
     select
-        anchor_type,
-        anchor_value,
-        identifier_type,
-        identifier_value,
-        min(occurred_at) as first_seen_at,
-        max(occurred_at) as last_seen_at,
+        occurrences.anchor_node_id as node_a,
+        occurrences.node_id as node_b,
+        min(occurrences.occurred_at) as first_seen_at,
+        max(occurrences.occurred_at) as last_seen_at,
         count(*) as event_count
-    from event_identifiers
-    where not (identifier_type = anchor_type and identifier_value = anchor_value)
-    group by anchor_type, anchor_value, identifier_type, identifier_value
+    from occurrences
+    {%- if incremental %}
+    inner join dirty
+        on occurrences.anchor_node_id = dirty.node_a
+        and occurrences.node_id = dirty.node_b
+    {%- endif %}
+    where occurrences.is_current
+    group by occurrences.anchor_node_id, occurrences.node_id
 
 ),
 
 final as (
 
     select
-        node_a.node_id as node_a,
-        node_b.node_id as node_b,
-        node_a.priority_rank as priority_rank_a,
-        node_b.priority_rank as priority_rank_b,
-        pairs.first_seen_at,
-        pairs.last_seen_at,
-        pairs.event_count
+        node_a,
+        node_b,
+        first_seen_at,
+        last_seen_at,
+        event_count,
+        {%- if incremental %}
+        false as _idr_deleted,
+        {%- endif %}
+        {{ identity_resolution.idr_batch_at() }} as _batch_at
     from pairs
-    inner join nodes as node_a
-        on pairs.anchor_type = node_a.identifier_type
-        and pairs.anchor_value = node_a.identifier_value
-    inner join nodes as node_b
-        on pairs.identifier_type = node_b.identifier_type
-        and pairs.identifier_value = node_b.identifier_value
+    {%- if incremental %}
+
+    union all
+
+    {# pairs no event carries any more #}
+    select
+        dirty.node_a,
+        dirty.node_b,
+        cast(null as {{ dbt.type_timestamp() }}) as first_seen_at,
+        cast(null as {{ dbt.type_timestamp() }}) as last_seen_at,
+        cast(null as {{ dbt.type_bigint() }}) as event_count,
+        true as _idr_deleted,
+        {{ identity_resolution.idr_batch_at() }} as _batch_at
+    from dirty
+    left join pairs
+        on dirty.node_a = pairs.node_a
+        and dirty.node_b = pairs.node_b
+    where pairs.node_a is null
+    {%- endif %}
 
 )
 

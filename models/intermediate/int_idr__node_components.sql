@@ -1,25 +1,82 @@
-{%- do identity_resolution.idr_max_rounds() -%}  {#- validated while parsing, not only when the loop runs -#}
-{%- set limits = [] -%}
-{%- for t in identity_resolution.idr_identifier_types() if t['limit'] is not none -%}
-    {%- do limits.append({'key': t['rank'], 'limit': t['limit']}) -%}
-{%- endfor -%}
 {{ config(
     materialized='idr_resolution',
+    unique_key='node_id',
     idr_nodes='int_idr__nodes',
-    idr_limit_key='priority_rank',
-    idr_edge_order=['first_seen_at', 'priority_rank_b', 'name_ordinal_a', 'node_a', 'name_ordinal_b', 'node_b'],
-    idr_limits=limits,
+    idr_edges='int_idr__edges',
+    idr_changes='int_idr__occurrences',
 ) }}
--- depends_on: {{ ref('int_idr__nodes') }}
+{#- The profile (component) of every identifier. The idr_resolution materialization resolves the
+    graph of int_idr__nodes and int_idr__edges (only the part this run's changes touch, on an
+    incremental run) into the work tables this SQL reads; see macros/resolution. -#}
+{%- set incremental = identity_resolution.idr_is_incremental() -%}
+{%- set watermark = identity_resolution.idr_watermark() -%}
+{%- set work = identity_resolution.idr_resolution_work() -%}
 
-{# the edges, with the columns of the order they are applied in:
-    first_seen_at, the weaker end's priority, the anchor's (type, value), the other end's (type, value);
-    within one type node_id follows the value's byte order #}
-select
-    node_a,
-    node_b,
-    first_seen_at,
-    priority_rank_b,
-    {{ identity_resolution.idr_rank_case('priority_rank_a', 'name_ordinal') }} as name_ordinal_a,
-    {{ identity_resolution.idr_rank_case('priority_rank_b', 'name_ordinal') }} as name_ordinal_b
-from {{ ref('int_idr__edges') }}
+with region as (
+
+    {# the nodes this run resolves: every node on a rebuild #}
+    select node_id from {{ work['region'] }}
+
+),
+
+resolved as (
+
+    {# their connected component and profile; only nodes with an edge have a row #}
+    select node_id, cc_id, component_id from {{ work['result'] }}
+
+),
+
+edge_ends as (
+
+    select node_a as node_id from {{ ref('int_idr__edges') }}
+    union all
+    select node_b from {{ ref('int_idr__edges') }}
+
+),
+
+degrees as (
+
+    select edge_ends.node_id, count(*) as edge_count
+    from edge_ends
+    inner join region
+        on edge_ends.node_id = region.node_id
+    group by edge_ends.node_id
+
+),
+
+final as (
+
+    select
+        region.node_id,
+        {# a node without edges is a component and a profile of its own #}
+        coalesce(resolved.cc_id, region.node_id) as cc_id,
+        coalesce(resolved.component_id, region.node_id) as component_id,
+        coalesce(degrees.edge_count, 0) as edge_count,
+        false as _idr_deleted,
+        {{ identity_resolution.idr_batch_at() }} as _batch_at
+    from region
+    left join resolved
+        on region.node_id = resolved.node_id
+    left join degrees
+        on region.node_id = degrees.node_id
+
+    union all
+
+    {# identifiers no event carries any more (none on a rebuild) #}
+    select
+        removed.node_id,
+        removed.node_id as cc_id,
+        removed.node_id as component_id,
+        0 as edge_count,
+        true as _idr_deleted,
+        {{ identity_resolution.idr_batch_at() }} as _batch_at
+    from (
+        select distinct node_id
+        from {{ ref('int_idr__occurrences') }}
+        where {{ '_batch_at > ' ~ watermark if incremental else '1 = 0' }}
+    ) as removed
+    where removed.node_id not in (select node_id from {{ ref('int_idr__nodes') }})
+
+)
+
+select * from final

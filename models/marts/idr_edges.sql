@@ -1,35 +1,37 @@
-{%- set limited_types = identity_resolution.idr_identifier_types() | selectattr('limit') | list -%}
-with edges as (
+{%- set cfg = identity_resolution.idr_config() -%}
+{{ config(unique_key=['identifier_type_a', 'identifier_value_a', 'identifier_type_b', 'identifier_value_b']) }}
+{%- set incremental = identity_resolution.idr_is_incremental() -%}
+{%- set watermark = identity_resolution.idr_watermark() -%}
+{#- read on incremental runs (named here so that dbt sees the dependency while parsing) -#}
+{%- set changes = ref('int_idr__occurrences') -%}
+{%- set limited_types = cfg['types'] | selectattr('limit') | list -%}
 
-    select * from {{ ref('int_idr__edges') }}
+with
 
-),
+{%- if incremental %}
+changed as (
 
-identifiers as (
-
-    select * from {{ ref('int_idr__identifiers') }}
-
-),
-
-{%- if limited_types | length > 0 %}
-
-limited_values as (
-
-    select
-        component_id,
-        identifier_type,
-        count(*) as value_count,
-        {{ identity_resolution.idr_sorted_listagg('identifier_value', ', ') }} as value_list
-    from identifiers
-    where identifier_type in (
-        {%- for t in limited_types %}'{{ t["name"] }}'{% if not loop.last %}, {% endif %}{% endfor -%}
-    )
-    group by component_id, identifier_type
+    {{ identity_resolution.idr_changed_profiles(watermark, ref('int_idr__node_profiles'), ref('int_idr__occurrences')) | indent(4) }}
 
 ),
 {%- endif %}
 
-joined as (
+ends as (
+
+    {# every identifier with its profile #}
+    select
+        nodes.node_id,
+        nodes.identifier_type,
+        nodes.identifier_value,
+        node_profiles.profile_id
+    from {{ ref('int_idr__nodes') }} as nodes
+    inner join {{ ref('int_idr__node_profiles') }} as node_profiles
+        on nodes.node_id = node_profiles.node_id
+    where node_profiles.profile_id is not null
+
+),
+
+edges as (
 
     select
         end_a.identifier_type as identifier_type_a,
@@ -40,10 +42,49 @@ joined as (
         end_b.profile_id as profile_id_b,
         edges.first_seen_at,
         edges.last_seen_at,
-        edges.event_count,
-        case when end_a.component_id = end_b.component_id then 'accepted' else 'rejected' end as status,
+        edges.event_count
+    from {{ ref('int_idr__edges') }} as edges
+    inner join ends as end_a
+        on edges.node_a = end_a.node_id
+    inner join ends as end_b
+        on edges.node_b = end_b.node_id
+    {%- if incremental %}
+    where end_a.profile_id in (select profile_id from changed)
+        or end_b.profile_id in (select profile_id from changed)
+    {%- endif %}
+
+),
+
+{%- if limited_types | length > 0 %}
+
+limited_values as (
+
+    {# the values of each limited type in each profile an edge touches #}
+    select
+        ends.profile_id,
+        ends.identifier_type,
+        count(*) as value_count,
+        {{ identity_resolution.idr_sorted_listagg('ends.identifier_value', ', ') }} as value_list
+    from ends
+    inner join (
+        select profile_id_a as profile_id from edges
+        union
+        select profile_id_b from edges
+    ) as edge_profiles
+        on ends.profile_id = edge_profiles.profile_id
+    where ends.identifier_type in ('{{ limited_types | map(attribute="name") | join("', '") }}')
+    group by ends.profile_id, ends.identifier_type
+
+),
+{%- endif %}
+
+judged as (
+
+    select
+        edges.*,
+        case when edges.profile_id_a = edges.profile_id_b then 'accepted' else 'rejected' end as status,
         {%- if limited_types | length > 0 %}
-        case when end_a.component_id <> end_b.component_id then coalesce(
+        case when edges.profile_id_a <> edges.profile_id_b then coalesce(
             {%- for t in limited_types %}
             case
                 when coalesce(values_a_{{ loop.index }}.value_count, 0) + coalesce(values_b_{{ loop.index }}.value_count, 0) > {{ t['limit'] }}
@@ -61,16 +102,12 @@ joined as (
         cast(null as {{ dbt.type_string() }}) as rejection_reason
         {%- endif %}
     from edges
-    inner join identifiers as end_a
-        on edges.node_a = end_a.node_id
-    inner join identifiers as end_b
-        on edges.node_b = end_b.node_id
     {%- for t in limited_types %}
     left join limited_values as values_a_{{ loop.index }}
-        on end_a.component_id = values_a_{{ loop.index }}.component_id
+        on edges.profile_id_a = values_a_{{ loop.index }}.profile_id
         and values_a_{{ loop.index }}.identifier_type = '{{ t["name"] }}'
     left join limited_values as values_b_{{ loop.index }}
-        on end_b.component_id = values_b_{{ loop.index }}.component_id
+        on edges.profile_id_b = values_b_{{ loop.index }}.profile_id
         and values_b_{{ loop.index }}.identifier_type = '{{ t["name"] }}'
     {%- endfor %}
 
@@ -78,7 +115,41 @@ joined as (
 
 final as (
 
-    select * from joined
+    select
+        judged.*,
+        {%- if incremental %}
+        false as _idr_deleted,
+        {%- endif %}
+        {{ identity_resolution.idr_batch_at() }} as _batch_at
+    from judged
+    {%- if incremental %}
+
+    union all
+
+    {# edges of those profiles that are gone #}
+    select
+        previous.identifier_type_a,
+        previous.identifier_value_a,
+        previous.identifier_type_b,
+        previous.identifier_value_b,
+        previous.profile_id_a,
+        previous.profile_id_b,
+        previous.first_seen_at,
+        previous.last_seen_at,
+        previous.event_count,
+        previous.status,
+        previous.rejection_reason,
+        true as _idr_deleted,
+        {{ identity_resolution.idr_batch_at() }} as _batch_at
+    from {{ this }} as previous
+    left join judged
+        on previous.identifier_type_a = judged.identifier_type_a
+        and previous.identifier_value_a = judged.identifier_value_a
+        and previous.identifier_type_b = judged.identifier_type_b
+        and previous.identifier_value_b = judged.identifier_value_b
+    where (previous.profile_id_a in (select profile_id from changed) or previous.profile_id_b in (select profile_id from changed))
+        and judged.identifier_type_a is null
+    {%- endif %}
 
 )
 

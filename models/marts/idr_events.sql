@@ -1,12 +1,15 @@
+{#- a view: every event with the profile its anchor identifier belongs to now, so that a merge or
+    a split never rewrites the events (the profile is looked up, not copied) -#}
 with events as (
 
     select * from {{ ref('int_idr__events') }}
 
 ),
 
-identifiers as (
+node_profiles as (
 
-    select * from {{ ref('int_idr__identifiers') }}
+    select node_id, profile_id from {{ ref('int_idr__node_profiles') }}
+    where profile_id is not null
 
 ),
 
@@ -15,20 +18,23 @@ final as (
     select
         events.source_name,
         events.event_id,
-        identifiers.profile_id,
+        events.event_version,
+        node_profiles.profile_id,
         events.occurred_at,
         events.event_type,
         events.event_name,
-        events.anchor_type as resolved_by_type,
-        events.anchor_value as resolved_by_value,
+        events.resolved_by_type,
+        events.resolved_by_value,
         events.identifier_count,
         events.blocked_identifier_count,
+        events.invalid_identifier_count,
+        events.suppressed_identifier_count,
         events.delivery_count,
+        events.conflicting_delivery_count,
         events.unresolved_reason
     from events
-    left join identifiers
-        on events.anchor_type = identifiers.identifier_type
-        and events.anchor_value = identifiers.identifier_value
+    left join node_profiles
+        on events.anchor_node_id = node_profiles.node_id
 
 )
 

@@ -1,52 +1,76 @@
-{%- set traits = identity_resolution.idr_traits() -%}
+{%- set cfg = identity_resolution.idr_config() -%}
+{{ config(unique_key='profile_id') }}
+{%- set incremental = identity_resolution.idr_is_incremental() -%}
+{%- set watermark = identity_resolution.idr_watermark() -%}
+{#- read on incremental runs (named here so that dbt sees the dependency while parsing) -#}
+{%- set changes = ref('int_idr__occurrences') -%}
+{%- set traits = cfg['traits'] -%}
 {%- set trait_columns = [] -%}
 {%- for trait in traits -%}
     {%- do trait_columns.append('trait__' ~ trait) -%}
 {%- endfor -%}
-with identifiers as (
 
-    select * from {{ ref('int_idr__identifiers') }}
+with
+
+{%- if incremental %}
+changed as (
+
+    {# profiles whose identifiers changed, and profiles of events that changed #}
+    {{ identity_resolution.idr_changed_profiles(watermark, ref('int_idr__node_profiles'), ref('int_idr__occurrences')) | indent(4) }}
+    union
+    select node_profiles.profile_id
+    from {{ ref('int_idr__events') }} as events
+    inner join {{ ref('int_idr__node_profiles') }} as node_profiles
+        on events.anchor_node_id = node_profiles.node_id
+    where events._batch_at > {{ watermark }}
+        and node_profiles.profile_id is not null
 
 ),
+{%- endif %}
 
 profiles as (
 
-    {#- one row per profile: its key identifier -#}
-    select
-        component_id,
-        profile_id
-    from identifiers
-    where is_profile_key
+    select distinct node_profiles.profile_id
+    from {{ ref('int_idr__node_profiles') }} as node_profiles
+    {%- if incremental %}
+    inner join changed
+        on node_profiles.profile_id = changed.profile_id
+    {%- endif %}
+    where node_profiles.profile_id is not null
 
 ),
 
 {%- if traits | length > 0 %}
 
-events as (
-
-    select * from {{ ref('int_idr__events') }}
-    where anchor_value is not null
-        and coalesce({{ trait_columns | join(', ') }}) is not null
-
-),
-
 stamped as (
 
+    {# every event that carries a trait, with its profile #}
     select
-        identifiers.component_id,
-        events.*
-    from events
-    inner join identifiers
-        on events.anchor_type = identifiers.identifier_type
-        and events.anchor_value = identifiers.identifier_value
+        node_profiles.profile_id,
+        events.source_name,
+        events.event_id,
+        events.occurred_at,
+        {%- for column in trait_columns %}
+        deliveries.{{ column }}
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from {{ ref('int_idr__events') }} as events
+    inner join {{ ref('int_idr__deliveries') }} as deliveries
+        on events.event_key = deliveries.event_key
+        and events.content_hash = deliveries.content_hash
+    inner join {{ ref('int_idr__node_profiles') }} as node_profiles
+        on events.anchor_node_id = node_profiles.node_id
+    inner join profiles
+        on node_profiles.profile_id = profiles.profile_id
+    where coalesce({{ (trait_columns | map('replace', 'trait__', 'deliveries.trait__') | list) | join(', ') }}, null) is not null
 
 ),
 
 latest as (
 
-    {#- last write wins: latest occurred_at, then source, event id and value as tie-breaks -#}
+    {# last write wins: latest occurred_at, then source and event id as tie-breaks #}
     {{ identity_resolution.idr_latest_values(
-        'stamped', 'component_id', trait_columns, traits, 'occurred_at', ['source_name', 'event_id']) | indent(4) }}
+        'stamped', 'profile_id', trait_columns, traits, 'occurred_at', ['source_name', 'event_id']) | indent(4) }}
 
 ),
 {%- endif %}
@@ -59,14 +83,33 @@ final as (
         latest.{{ trait }},
         {%- endfor %}
         {%- if traits | length > 0 %}
-        latest.updated_at
+        latest.updated_at,
         {%- else %}
-        cast(null as {{ dbt.type_timestamp() }}) as updated_at
+        cast(null as {{ dbt.type_timestamp() }}) as updated_at,
         {%- endif %}
+        {%- if incremental %}
+        false as _idr_deleted,
+        {%- endif %}
+        {{ identity_resolution.idr_batch_at() }} as _batch_at
     from profiles
     {%- if traits | length > 0 %}
     left join latest
-        on profiles.component_id = latest.component_id
+        on profiles.profile_id = latest.profile_id
+    {%- endif %}
+    {%- if incremental %}
+
+    union all
+
+    select
+        changed.profile_id,
+        {%- for trait in traits %}
+        cast(null as {{ dbt.type_string() }}) as {{ trait }},
+        {%- endfor %}
+        cast(null as {{ dbt.type_timestamp() }}) as updated_at,
+        true as _idr_deleted,
+        {{ identity_resolution.idr_batch_at() }} as _batch_at
+    from changed
+    where changed.profile_id not in (select profile_id from profiles)
     {%- endif %}
 
 )

@@ -1,48 +1,80 @@
-{%- set types = identity_resolution.idr_identifier_types() -%}
-with identifiers as (
+{%- set cfg = identity_resolution.idr_config() -%}
+{{ config(unique_key='profile_id') }}
+{%- set incremental = identity_resolution.idr_is_incremental() -%}
+{%- set watermark = identity_resolution.idr_watermark() -%}
+{#- read on incremental runs (named here so that dbt sees the dependency while parsing) -#}
+{%- set changes = ref('int_idr__occurrences') -%}
 
-    select * from {{ ref('int_idr__identifiers') }}
+with
+
+{%- if incremental %}
+changed as (
+
+    {{ identity_resolution.idr_changed_profiles(watermark, ref('int_idr__node_profiles'), ref('int_idr__occurrences')) | indent(4) }}
+
+),
+{%- endif %}
+
+identifiers as (
+
+    select
+        node_profiles.profile_id,
+        node_profiles.is_profile_key,
+        node_profiles.profile_published_at,
+        nodes.*
+    from {{ ref('int_idr__node_profiles') }} as node_profiles
+    inner join {{ ref('int_idr__nodes') }} as nodes
+        on node_profiles.node_id = nodes.node_id
+    {%- if incremental %}
+    inner join changed
+        on node_profiles.profile_id = changed.profile_id
+    {%- endif %}
+    where node_profiles.profile_id is not null
 
 ),
 
-{#- the primary value of a type: most events, then most recently seen, then smallest value -#}
+{%- if cfg['primary_types'] | length > 0 %}
+
 primary_ranked as (
 
+    {# a profile's primary value of a type: most events, then most recently seen, then smallest #}
     select
-        component_id,
+        profile_id,
         identifier_type,
         identifier_value,
         row_number() over (
-            partition by component_id, identifier_type
+            partition by profile_id, identifier_type
             order by event_count desc, last_seen_at desc, {{ identity_resolution.idr_binary_order('identifier_value') }}
         ) as primary_order
     from identifiers
-    where identifier_type in ('user_id', 'email')
+    where identifier_type in ('{{ cfg["primary_types"] | map(attribute="name") | join("', '") }}')
 
 ),
 
 primaries as (
 
     select
-        component_id,
-        max(case when identifier_type = 'user_id' then identifier_value end) as primary_user_id,
-        max(case when identifier_type = 'email' then identifier_value end) as primary_email
+        profile_id,
+        {%- for t in cfg['primary_types'] %}
+        max(case when identifier_type = '{{ t["name"] }}' then identifier_value end) as primary_{{ t['column_name'] }}
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
     from primary_ranked
     where primary_order = 1
-    group by component_id
+    group by profile_id
 
 ),
+{%- endif %}
 
 profiles as (
 
-    {#- grouped by the integer component; profile_id is one value per component -#}
     select
-        component_id,
-        min(profile_id) as profile_id,
+        profile_id,
+        min(profile_published_at) as first_published_at,
         min(first_seen_at) as first_seen_at,
         max(last_seen_at) as last_seen_at,
         count(*) as identifier_count,
-        {%- for t in types %}
+        {%- for t in cfg['types'] %}
         sum(case when identifier_type = '{{ t["name"] }}' then 1 else 0 end) as {{ t['column_name'] }}_count,
         {%- endfor %}
         sum(anchored_event_count) as event_count,
@@ -50,7 +82,7 @@ profiles as (
         max(case when is_profile_key then identifier_type end) as profile_key_type,
         max(case when is_profile_key then identifier_value end) as profile_key_value
     from identifiers
-    group by component_id
+    group by profile_id
 
 ),
 
@@ -60,19 +92,54 @@ final as (
         profiles.profile_id,
         profiles.profile_key_type,
         profiles.profile_key_value,
-        primaries.primary_user_id,
-        primaries.primary_email,
+        {%- for t in cfg['primary_types'] %}
+        primaries.primary_{{ t['column_name'] }},
+        {%- endfor %}
         profiles.first_seen_at,
         profiles.last_seen_at,
         profiles.identifier_count,
-        {%- for t in types %}
+        {%- for t in cfg['types'] %}
         profiles.{{ t['column_name'] }}_count,
         {%- endfor %}
         profiles.event_count,
-        profiles.last_event_at
+        profiles.last_event_at,
+        profiles.first_published_at,
+        {%- if incremental %}
+        false as _idr_deleted,
+        {%- endif %}
+        {{ identity_resolution.idr_batch_at() }} as _batch_at
     from profiles
+    {%- if cfg['primary_types'] | length > 0 %}
     left join primaries
-        on profiles.component_id = primaries.component_id
+        on profiles.profile_id = primaries.profile_id
+    {%- endif %}
+    {%- if incremental %}
+
+    union all
+
+    {# profiles merged away, split off or emptied #}
+    select
+        changed.profile_id,
+        {%- for column in ['profile_key_type', 'profile_key_value'] %}
+        cast(null as {{ dbt.type_string() }}) as {{ column }},
+        {%- endfor %}
+        {%- for t in cfg['primary_types'] %}
+        cast(null as {{ dbt.type_string() }}) as primary_{{ t['column_name'] }},
+        {%- endfor %}
+        cast(null as {{ dbt.type_timestamp() }}) as first_seen_at,
+        cast(null as {{ dbt.type_timestamp() }}) as last_seen_at,
+        cast(null as {{ dbt.type_bigint() }}) as identifier_count,
+        {%- for t in cfg['types'] %}
+        cast(null as {{ dbt.type_bigint() }}) as {{ t['column_name'] }}_count,
+        {%- endfor %}
+        cast(null as {{ dbt.type_bigint() }}) as event_count,
+        cast(null as {{ dbt.type_timestamp() }}) as last_event_at,
+        cast(null as {{ dbt.type_timestamp() }}) as first_published_at,
+        true as _idr_deleted,
+        {{ identity_resolution.idr_batch_at() }} as _batch_at
+    from changed
+    where changed.profile_id not in (select profile_id from profiles)
+    {%- endif %}
 
 )
 

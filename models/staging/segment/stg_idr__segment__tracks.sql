@@ -1,3 +1,3 @@
-{{ config(enabled=var('idr_segment_tracks_enabled')) }}
+{{ config(enabled=var('idr_segment_tracks_enabled') == true) }}
 
-{{ identity_resolution.idr_stage_segment_table('tracks') }}
+{{ identity_resolution.idr_stage_inputs(identity_resolution.idr_config(), 'stg_idr__segment__tracks') }}

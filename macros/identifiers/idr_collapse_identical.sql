@@ -1,0 +1,41 @@
+{#-
+    One row per distinct row of `relation` (a relation or CTE name), with row_count: how many
+    identical rows it stands for. Identical rows share `key_columns` (a hash of the whole row), so
+    only rows whose key repeats need grouping by every column.
+-#}
+{% macro idr_collapse_identical(relation, key_columns, columns) %}
+    {{- return(adapter.dispatch('idr_collapse_identical', 'identity_resolution')(relation, key_columns, columns)) -}}
+{% endmacro %}
+
+{#- Portable: group by every column (one scan). -#}
+{% macro default__idr_collapse_identical(relation, key_columns, columns) -%}
+    select
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        count(*) as row_count
+    from {{ relation }}
+    group by {{ columns | join(', ') }}
+{%- endmacro %}
+
+{#- DuckDB: find the repeated keys by grouping the key alone, pass every other row through and
+    group only the repeated ones (2-3x faster than grouping every column of every row). DuckDB
+    materialises a CTE read twice, so the input is still computed once. -#}
+{% macro duckdb__idr_collapse_identical(relation, key_columns, columns) -%}
+    {%- set repeated = '(select ' ~ key_columns | join(', ') ~ ' from ' ~ relation ~ ' group by '
+        ~ key_columns | join(', ') ~ ' having count(*) > 1)' -%}
+    select
+        {%- for column in columns %}
+        rows_once.{{ column }},
+        {%- endfor %}
+        1 as row_count
+    from {{ relation }} as rows_once
+    anti join {{ repeated }} as repeated_keys using ({{ key_columns | join(', ') }})
+
+    union all
+
+    {{ identity_resolution.default__idr_collapse_identical(
+        '(select rows_repeated.* from ' ~ relation ~ ' as rows_repeated semi join ' ~ repeated
+        ~ ' as repeated_keys using (' ~ key_columns | join(', ') ~ ')) as repeated',
+        key_columns, columns) }}
+{%- endmacro %}

@@ -1,0 +1,88 @@
+{%- set cfg = identity_resolution.idr_config() -%}
+{#- append-only: a delivery, once processed, stays; new rows are found by their key, not by time -#}
+{{ config(materialized='idr_incremental') }}
+{%- set incremental = identity_resolution.idr_is_incremental() -%}
+{%- set cutoffs = identity_resolution.idr_load_cutoffs(cfg) -%}
+{%- set stamp = identity_resolution.idr_state_stamp(cfg) -%}
+{#- the raw tables are read here too: to check that every configured Segment column exists somewhere -#}
+{%- for input in cfg['inputs'] if input['kind'] == 'segment' -%}
+    {%- do identity_resolution.idr_input_relation(input) -%}
+{%- endfor -%}
+{%- do identity_resolution.idr_check_segment_columns(cfg) -%}
+{%- set salt = cfg['settings']['hash_salt'] -%}
+{%- set payload = ['event_type', 'event_name'] + cfg['event_slots'] | map(attribute='column') | list -%}
+{%- for trait in cfg['traits'] -%}
+    {%- do payload.append('trait__' ~ trait) -%}
+{%- endfor -%}
+{%- set columns = ['event_key', 'content_hash', 'source_name', 'event_id', 'event_version', 'occurred_at', 'loaded_at']
+    + payload + ['blocked_identifier_count', 'invalid_identifier_count', 'quarantine_reason'] -%}
+
+with staged as (
+    {%- for model in cfg['staging_models'] %}
+    {%- set windows = [] %}
+    {%- for input in cfg['inputs'] if input['model'] == model and input['name'] in cutoffs %}
+        {%- do windows.append("(source_name = '" ~ input['name'] ~ "' and (loaded_at is null or loaded_at >= "
+            ~ cutoffs[input['name']] ~ "))") %}
+    {%- endfor %}
+    {%- set others = cfg['inputs'] | selectattr('model', 'equalto', model) | rejectattr('name', 'in', cutoffs.keys() | list)
+        | map(attribute='name') | list %}
+
+    select * from {{ ref(model) }}
+    {%- if windows | length > 0 %}
+    {# sources with a load-time column: only the rows loaded since the last run, less the look-back #}
+    where {{ windows | join(' or ') }}
+        {%- if others | length > 0 %} or source_name in ('{{ others | join("', '") }}'){% endif %}
+    {%- endif %}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
+keyed as (
+
+    select
+        {{ identity_resolution.idr_hash64(['source_name', 'event_id', 'event_version'], salt) }} as event_key,
+        {{ identity_resolution.idr_hash64(['occurred_at', 'loaded_at'] + payload + ['quarantine_reason'], salt) }} as content_hash,
+        staged.*
+    from staged
+
+),
+
+collapsed as (
+
+    {#- identical rows (a row loaded twice) are one delivery #}
+    {{ identity_resolution.idr_collapse_identical('keyed', ['event_key', 'content_hash'], columns) | indent(4) }}
+
+),
+
+new_deliveries as (
+
+    select collapsed.*
+    from collapsed
+    {%- if incremental %}
+    where not exists (
+        select 1
+        from {{ this }} as processed
+        where processed.event_key = collapsed.event_key
+            and processed.content_hash = collapsed.content_hash
+    )
+    {%- endif %}
+
+),
+
+final as (
+
+    select
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        row_count,
+        {{ stamp }} as _idr_state_stamp,
+        {{ identity_resolution.idr_batch_at() }} as _batch_at
+    from new_deliveries
+
+)
+
+select * from final
