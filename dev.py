@@ -42,6 +42,9 @@ def _install(requirements: str) -> None:
         return
     print(f"installing {requirements} into {VENV.name}/", flush=True)
     subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-r", ROOT / requirements], check=True)
+    # the package's Python tooling (idr_tools: demo data, report), editable, without dependencies
+    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "-e", ROOT],
+                   check=True)
     stamp.write_text(digest.hexdigest())
 
 
@@ -72,7 +75,7 @@ def test(args: list[str]) -> int:
     if unknown or not adapters:
         print(f"IDR_TEST_ADAPTERS: unknown adapter(s) {unknown}; choose from {', '.join(ADAPTERS)}")
         return 2
-    status = _run(PYTHON, "-m", "ruff", "check", "dev.py", "scripts", "tests", "bench")
+    status = _run(PYTHON, "-m", "ruff", "check", "dev.py", "idr_tools", "tests", "bench")
     if status != 0:
         return status
     statuses = {}
@@ -88,7 +91,7 @@ def test(args: list[str]) -> int:
 
 def bench(args: list[str]) -> int:
     _install("requirements-dev.txt")
-    return _run(PYTHON, ROOT / "bench" / "benchmark.py", *args)
+    return _run(PYTHON, "-m", "bench.benchmark", *args)
 
 
 def main() -> int:

@@ -5,7 +5,7 @@ hand-written DuckDB script and against scipy's C connected components on the sam
     python3 dev.py bench --people 2000         # any sizes, comma separated
     python3 dev.py bench --skip-baseline       # only the package and scipy
 
-For each size it generates the data (scripts/generate_demo_data.py, fixed seed), then:
+For each size it generates the data (idr_tools.demo_data, fixed seed), then:
   * runs `dbt build` (seeds excluded) in a subprocess: wall time, time per model from
     run_results.json, rounds from the log, rows per stage, peak memory (max RSS of the process);
   * resolves the same edge table (int_idr__edges) with scipy.sparse.csgraph.connected_components,
@@ -34,10 +34,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "bench"))
-
-import generate_demo_data  # noqa: E402
+from idr_tools import demo_data  # noqa: E402
 
 CRM_SOURCE = {
     "name": "crm_contacts", "relation": "crm.contacts", "event_id": "contact_id", "occurred_at": "created_at",
@@ -152,7 +149,7 @@ def run_size(out: Path, people: int, seed: int, memory_limit: str, skip_baseline
     workdir.mkdir(parents=True)
     raw = workdir / "raw.duckdb"
     started = time.perf_counter()
-    generate_demo_data.write_duckdb(generate_demo_data.generate(people, seed), raw)
+    demo_data.write_duckdb(demo_data.generate(people, seed), raw)
     generated = time.perf_counter() - started
     result: dict = {"people": people, "generate_seconds": generated}
 
@@ -175,7 +172,7 @@ def run_size(out: Path, people: int, seed: int, memory_limit: str, skip_baseline
     result["resolution_vs_scipy"] = resolution / result["scipy"]["seconds"]
 
     if not skip_baseline:
-        import handwritten_baseline
+        from bench import handwritten_baseline
 
         base = workdir / "baseline.duckdb"
         shutil.copy(raw, base)

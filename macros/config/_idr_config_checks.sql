@@ -46,7 +46,7 @@
         {{ return(none) }}
     {%- endif -%}
     {%- if value is none or value is boolean or value is not number or value != (value | int) or value < minimum -%}
-        {%- set hint = 'Write it without quotes' if value is string and modules.re.match('^\s*-?[0-9]+\s*$', value) else '' -%}
+        {%- set hint = 'Write it without quotes' if value is string and modules.re.match('^ *-?[0-9]+ *$', value) else '' -%}
         {%- do identity_resolution._idr_fail(where, expected or ('a whole number >= ' ~ minimum), value, hint) -%}
     {%- endif -%}
     {{ return(value | int) }}

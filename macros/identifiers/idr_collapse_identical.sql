@@ -1,21 +1,20 @@
 {#-
-    One row per distinct row of `relation` (a relation or CTE name), with row_count: how many
-    identical rows it stands for. Identical rows share `key_columns` (a hash of the whole row), so
-    only rows whose key repeats need grouping by every column.
+    One row per distinct row of `relation` (a relation or CTE name): identical rows (a row loaded
+    twice) are one. Identical rows share `key_columns` (a hash of the whole row), so only rows whose
+    key repeats need grouping by every column.
 -#}
 {% macro idr_collapse_identical(relation, key_columns, columns) %}
     {{- return(adapter.dispatch('idr_collapse_identical', 'identity_resolution')(relation, key_columns, columns)) -}}
 {% endmacro %}
 
-{#- Portable: group by every column (one scan). -#}
+{#- Portable: distinct over every column (one scan). -#}
 {% macro default__idr_collapse_identical(relation, key_columns, columns) -%}
-    select
+    select distinct
         {%- for column in columns %}
-        {{ column }},
+        {{ column }}
+        {%- if not loop.last %},{% endif %}
         {%- endfor %}
-        count(*) as row_count
     from {{ relation }}
-    group by {{ columns | join(', ') }}
 {%- endmacro %}
 
 {#- DuckDB: find the repeated keys by grouping the key alone, pass every other row through and
@@ -26,9 +25,9 @@
         ~ key_columns | join(', ') ~ ' having count(*) > 1)' -%}
     select
         {%- for column in columns %}
-        rows_once.{{ column }},
+        rows_once.{{ column }}
+        {%- if not loop.last %},{% endif %}
         {%- endfor %}
-        1 as row_count
     from {{ relation }} as rows_once
     anti join {{ repeated }} as repeated_keys using ({{ key_columns | join(', ') }})
 

@@ -7,7 +7,7 @@
     {%- set slot = cfg['event_slots'][index] -%}
     {%- set earlier = [] -%}
     {%- for other in cfg['event_slots'][:index] if other['type'] == slot['type'] -%}
-        {%- do earlier.append('(' ~ values[other['column']] ~ ') = (' ~ values[slot['column']] ~ ')') -%}
+        {%- do earlier.append('coalesce((' ~ values[other['column']] ~ ') = (' ~ values[slot['column']] ~ '), false)') -%}
     {%- endfor -%}
     {{ return('(' ~ (earlier | join(' or ') if earlier | length > 0 else '1 = 0') ~ ')') }}
 {% endmacro %}

@@ -44,7 +44,8 @@ keyed as (
 
     select
         {{ identity_resolution.idr_hash64(['source_name', 'event_id', 'event_version'], salt) }} as event_key,
-        {{ identity_resolution.idr_hash64(['occurred_at', 'loaded_at'] + payload + ['quarantine_reason'], salt) }} as content_hash,
+        {{ identity_resolution.idr_hash64(['occurred_at', 'loaded_at'] + payload
+            + ['blocked_identifier_count', 'invalid_identifier_count', 'quarantine_reason'], salt) }} as content_hash,
         staged.*
     from staged
 
@@ -78,7 +79,6 @@ final as (
         {%- for column in columns %}
         {{ column }},
         {%- endfor %}
-        row_count,
         {{ stamp }} as _idr_state_stamp,
         {{ identity_resolution.idr_batch_at() }} as _batch_at
     from new_deliveries

@@ -9,7 +9,7 @@
 {%- set anchor = identity_resolution.idr_anchor(cfg, values) -%}
 {%- set salt = cfg['settings']['hash_salt'] -%}
 {%- set delivery_columns = ['event_key', 'content_hash', 'source_name', 'event_id', 'event_version', 'occurred_at',
-    'event_type', 'event_name', 'blocked_identifier_count', 'invalid_identifier_count', 'row_count']
+    'event_type', 'event_name', 'blocked_identifier_count', 'invalid_identifier_count']
     + cfg['event_slots'] | map(attribute='column') | list -%}
 {%- for trait in cfg['traits'] -%}
     {%- do delivery_columns.append('trait__' ~ trait) -%}
@@ -85,7 +85,7 @@ single_deliveries as (
         {%- for column in delivery_columns %}
         candidates.{{ column }},
         {%- endfor %}
-        candidates.row_count as delivery_count,
+        1 as delivery_count,
         0 as conflicting_delivery_count,
         counted.has_key_collision
     from candidates
@@ -141,9 +141,8 @@ repeated_winners as (
     inner join (
         select
             ranked.event_key,
-            sum(case when ranked.payload_text = first_payload.payload_text then ranked.row_count else 0 end) as delivery_count,
-            sum(case when ranked.payload_text = first_payload.payload_text then 0 else ranked.row_count end)
-                as conflicting_delivery_count
+            sum(case when ranked.payload_text = first_payload.payload_text then 1 else 0 end) as delivery_count,
+            sum(case when ranked.payload_text = first_payload.payload_text then 0 else 1 end) as conflicting_delivery_count
         from ranked
         inner join ranked as first_payload
             on ranked.event_key = first_payload.event_key

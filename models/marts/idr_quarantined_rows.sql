@@ -83,7 +83,6 @@ final as (
         deliveries.event_type,
         deliveries.event_name,
         substr({{ dbt.concat(readable) if readable | length > 1 else readable[0] }}, 3) as payload,
-        deliveries.row_count,
         deliveries._batch_at as quarantined_at
     from quarantined as deliveries
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from harness import DuckDBBackend, Project  # noqa: E402
+from harness import DuckDBBackend, Project
 
 
 def pytest_addoption(parser):

@@ -29,8 +29,10 @@ REQUIRED_COLUMNS = {
     ("segment", "pages"): ["id", "timestamp", "user_id", "anonymous_id"],
     ("crm", "contacts"): ["contact_id", "created_at", "email", "phone", "first_name", "company"],
     ("web", "sessions"): ["session_id", "started_at", "anonymous_id", "ga_client_id"],
+    ("gdpr", "suppressed"): ["identifier_type", "identifier_value", "reason"],
 }
-TIMESTAMP_COLUMNS = {"timestamp", "created_at", "started_at", "received_at", "sent_at", "original_timestamp"}
+TIMESTAMP_COLUMNS = {"timestamp", "created_at", "updated_at", "started_at", "received_at", "sent_at",
+                     "original_timestamp", "uuid_ts"}
 
 
 @dataclass

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
-
-from harness import PROJECT_ROOT
 
 pytestmark = pytest.mark.adapter_independent
 
 
 def test__benchmark__a_tiny_run_reports_every_number(tmp_path):
-    sys.path.insert(0, str(PROJECT_ROOT / "bench"))
-    import benchmark
+    from bench import benchmark
 
     summary = benchmark.main(["--people", "200,400", "--adversarial", "500", "--out", str(tmp_path)])
     small, large = summary["sizes"]

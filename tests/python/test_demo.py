@@ -66,11 +66,10 @@ def test__determinism__input_order_does_not_change_any_mart(project_factory):
 def test__user_layout__the_readme_vars_command_builds_a_duckdb_file_of_segment_and_crm(adapter, tmp_path):
     if adapter != "duckdb":
         pytest.skip("the README's command reads a DuckDB file")
-    sys.path.insert(0, str(PROJECT_ROOT / "scripts"))
-    import generate_demo_data
+    from idr_tools import demo_data
 
     warehouse = tmp_path / "warehouse.duckdb"
-    generate_demo_data.write_duckdb(generate_demo_data.generate(200, 7), warehouse)
+    demo_data.write_duckdb(demo_data.generate(200, 7), warehouse)
     readme_vars = ("{idr_segment_schema: segment, idr_sources: [{name: crm_contacts, relation: crm.contacts, "
                    "event_id: contact_id, occurred_at: created_at, identifiers: {email: email, phone: phone}}]}")
     assert readme_vars in (PROJECT_ROOT / "README.md").read_text().replace("\\\n  ", "")

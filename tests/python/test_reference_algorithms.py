@@ -23,7 +23,7 @@ def _check_limits(resolution, config):
 @given(event_logs())
 def test__msf_with_virtual_root__equals_definition_for_one_limit_of_one(log):
     expected = resolve(log)
-    assert resolve_msf(log) == expected
+    assert resolve_msf(log).core() == expected.core()
     _check_limits(expected, Config())
 
 
@@ -32,7 +32,7 @@ def test__msf_with_virtual_root__equals_definition_for_one_limit_of_one(log):
 def test__mutual_cheapest_merging__equals_definition_for_several_limits(log):
     expected = resolve(log, MULTI_LIMIT)
     actual, _rounds = resolve_mutual_cheapest(log, MULTI_LIMIT)
-    assert actual == expected
+    assert actual.core() == expected.core()
     _check_limits(expected, MULTI_LIMIT)
 
 
@@ -40,4 +40,4 @@ def test__mutual_cheapest_merging__equals_definition_for_several_limits(log):
 @given(event_logs())
 def test__mutual_cheapest_merging__equals_definition_for_the_default_config(log):
     actual, _rounds = resolve_mutual_cheapest(log)
-    assert actual == resolve(log)
+    assert actual.core() == resolve(log).core()

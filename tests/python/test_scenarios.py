@@ -18,7 +18,7 @@ class Resolved:
 
     def __init__(self, project):
         self.project = project
-        self.events = {(r["source_name"], r["event_id"]): r for r in project.rows("idr_events")}
+        self.events = {(r["source_name"], r["event_id"], r["event_version"]): r for r in project.rows("idr_events")}
         self.identifiers = {(r["identifier_type"], r["identifier_value"]): r for r in project.rows("idr_identifiers")}
         self.edges = project.rows("idr_edges")
         self.profiles = {r["profile_id"]: r for r in project.rows("idr_profiles")}
@@ -28,7 +28,7 @@ class Resolved:
         return self.event(event_id)["profile_id"]
 
     def event(self, event_id: str) -> dict:
-        (row,) = [r for (_, eid), r in self.events.items() if eid == event_id]
+        (row,) = [r for (_, eid, _), r in self.events.items() if eid == event_id]
         return row
 
     def profile_of(self, type_name: str, value: str) -> str:
@@ -203,7 +203,7 @@ def test__scenario_agrees_with_the_reference(resolved, name):
 
 
 def test__events__every_delivered_event_appears_once(resolved):
-    delivered = {(e.source, e.event_id) for e in all_events()}
+    delivered = {e.key for e in all_events()}
     assert set(resolved.events) == delivered
 
 

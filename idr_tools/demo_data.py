@@ -28,12 +28,12 @@ Determinism holds for a given numpy version (its random streams may change betwe
 
 Usage::
 
-    python scripts/generate_demo_data.py --people 300 --seed 42 --csv-dir seeds
-    python scripts/generate_demo_data.py --people 1000000 --seed 42 --duckdb bench.duckdb
+    python -m idr_tools.demo_data --people 300 --seed 42 --csv-dir seeds
+    python -m idr_tools.demo_data --people 1000000 --seed 42 --duckdb bench.duckdb
 
-From Python (with this directory on ``sys.path``)::
+From Python (``python3 dev.py`` installs the package into .venv)::
 
-    from generate_demo_data import generate, write_duckdb
+    from idr_tools.demo_data import generate, write_duckdb
     frames = generate(people=100_000, seed=42)
 """
 
