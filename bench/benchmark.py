@@ -92,17 +92,19 @@ def _watch_peak_rss(proc: subprocess.Popen) -> int:
 
 
 def _scipy_components(db_path: Path) -> dict:
-    """connected_components on int_idr__edges, loading from DuckDB included."""
+    """connected_components on int_idr__edges, loading from DuckDB and numbering the (hashed) node
+    ids densely included."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
     started = time.perf_counter()
     con = duckdb.connect(str(db_path), read_only=True)
     arrays = con.execute("select node_a, node_b from int_idr__edges").fetchnumpy()
-    n = con.execute("select max(node_id) + 1 from int_idr__nodes").fetchall()[0][0]
     con.close()
     a, b = np.asarray(arrays["node_a"], dtype=np.int64), np.asarray(arrays["node_b"], dtype=np.int64)
-    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n)).tocsr()
+    nodes, dense = np.unique(np.concatenate([a, b]), return_inverse=True)
+    n = len(nodes)
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (dense[: len(a)], dense[len(a):])), shape=(n, n)).tocsr()
     count, _labels = connected_components(graph, directed=False)
     return {"seconds": time.perf_counter() - started, "components": int(count), "edges": len(a)}
 

@@ -25,7 +25,8 @@ with
 {%- set relation = identity_resolution.idr_input_relation(input) %}
 {%- set columns = identity_resolution.idr_relation_columns(relation,
     identity_resolution._idr_missing_input_message(input)) %}
-{%- set where = "source '" ~ input['name'] ~ "'" %}
+{%- set where = ("Segment table '" ~ input['table'] ~ "' (" ~ relation ~ ")") if input['kind'] == 'segment'
+    else ("idr_sources (" ~ input['name'] ~ ")") %}
 {%- set by_global = {} %}
 {%- for slot in input['slots'] %}
     {%- do by_global.update({slot['global']: slot}) %}

@@ -9,6 +9,8 @@
 {%- for trait in traits -%}
     {%- do trait_columns.append('trait__' ~ trait) -%}
 {%- endfor -%}
+{%- set suppressions = ref('int_idr__suppressions') -%}
+{%- set any_suppressed = identity_resolution.idr_suppression_changes(suppressions, watermark)['any_active'] -%}
 
 with
 
@@ -51,7 +53,20 @@ stamped as (
         events.event_id,
         events.occurred_at,
         {%- for column in trait_columns %}
+        {%- if any_suppressed %}
+        {#- a trait holding a suppressed identifier (the email trait of a suppressed email) is blank #}
+        {%- set conditions = [] %}
+        {%- for t in cfg['types'] %}
+            {%- do conditions.append(identity_resolution.idr_node_id(cfg, "'" ~ t['name'] ~ "'",
+                identity_resolution.idr_identifier_value('deliveries.' ~ column, t))) %}
+        {%- endfor %}
+        case when exists (
+            select 1 from {{ suppressions }} as suppressed
+            where suppressed.is_active and suppressed.node_id in ({{ conditions | join(', ') }})
+        ) then null else deliveries.{{ column }} end as {{ column }}
+        {%- else %}
         deliveries.{{ column }}
+        {%- endif %}
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from {{ ref('int_idr__events') }} as events

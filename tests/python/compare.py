@@ -26,9 +26,11 @@ class Marts:
         self.identifiers = {(r[0], r[1]): r[2] for r in project.query(
             "select identifier_type, identifier_value, profile_id from idr_identifiers")}
         self.edges = {((r[0], r[1]), (r[2], r[3])): r[4] for r in project.query(
-            "select identifier_type_a, identifier_value_a, identifier_type_b, identifier_value_b, status from idr_edges")}
+            "select identifier_type_a, identifier_value_a, identifier_type_b, identifier_value_b, status"
+            " from idr_edges")}
         columns = project.backend.columns("idr_profile_traits")
-        self.traits = {r[0]: dict(zip(columns, r, strict=True)) for r in project.query("select * from idr_profile_traits")}
+        self.traits = {r[0]: dict(zip(columns, r, strict=True))
+                       for r in project.query("select * from idr_profile_traits")}
         self.profiles = {r[0] for r in project.query("select profile_id from idr_profiles")}
         self.quarantined = Counter((r[0], r[1], r[2], r[3]) for r in project.query(
             "select source_name, event_id, event_version, reason from idr_quarantined_rows"))
@@ -68,7 +70,8 @@ def mismatches(marts: Marts, expected: Resolution, prefix: str, exact_ids: bool 
         got_pid = rename.get(pid, pid) if pid is not None else None
         if got_pid != ref_pid:
             problems.append(f"event {key}: sql profile {pid} != ref {ref_pid}")
-        got = (deliveries, conflicting, count, blocked, invalid, suppressed, (by_type, by_value) if by_type else None, reason)
+        anchor = (by_type, by_value) if by_type else None
+        got = (deliveries, conflicting, count, blocked, invalid, suppressed, anchor, reason)
         want = (info.delivery_count, info.conflicting_delivery_count, info.identifier_count, info.blocked,
                 info.invalid, info.suppressed, info.anchor, info.unresolved_reason)
         if got != want:
@@ -97,7 +100,8 @@ def mismatches(marts: Marts, expected: Resolution, prefix: str, exact_ids: bool 
 
     want_quarantine = Counter((k[0], k[1], k[2], reason) for k, reason in expected.quarantined
                               if k[1] is not None and k[1].startswith(prefix))
-    got_quarantine = Counter({k: n for k, n in marts.quarantined.items() if k[1] is not None and k[1].startswith(prefix)})
+    got_quarantine = Counter({k: n for k, n in marts.quarantined.items()
+                              if k[1] is not None and k[1].startswith(prefix)})
     if want_quarantine != got_quarantine:
         problems.append(f"quarantine: sql {dict(got_quarantine)} != ref {dict(want_quarantine)}")
     return problems

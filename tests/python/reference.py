@@ -230,7 +230,8 @@ def _deliver(events: list[Event], config: Config):
         read = config.source_traits.get(ev.source, ())
         # what the SQL tells deliveries apart by: the values of the slots (a blocked or invalid value
         # is null), how many were blocked and invalid, traits, name, times
-        identity = (ev.key, ev.occurred_at, ev.loaded_at, tuple((t, value) for t, (value, _) in slots if value is not None),
+        identity = (ev.key, ev.occurred_at, ev.loaded_at,
+                    tuple((t, value) for t, (value, _) in slots if value is not None),
                     sum(1 for _, (_, status) in slots if status == "blocked"),
                     sum(1 for _, (_, status) in slots if status == "invalid"),
                     tuple(sorted((n, _trait(v)) for n, v in ev.traits if n in read and _trait(v) is not None)),
@@ -283,8 +284,8 @@ def build_graph(events: list[Event], config: Config):
         winner, copies, conflicting = kept[key]
         anchor = min(ids, key=node_key) if ids else None
         anchors[key] = anchor
-        n_suppressed = sum(1 for t, (value, _) in ((t, identifier_status(t, raw, config)) for t, raw in winner.event.identifiers)
-                           if value is not None and (t, value) in suppressed)
+        statuses = ((t, identifier_status(t, raw, config)) for t, raw in winner.event.identifiers)
+        n_suppressed = sum(1 for t, (value, _) in statuses if value is not None and (t, value) in suppressed)
         reason = None
         if anchor is None:
             reason = ("suppressed" if n_suppressed else

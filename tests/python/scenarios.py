@@ -7,6 +7,7 @@ one proves; every scenario is also checked against the reference implementation.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from reference import Event
@@ -80,7 +81,9 @@ SCENARIOS: dict[str, list[Event]] = {
         identify("disjoint-e1", 0, user_id="disjoint-u1", anonymous_id="disjoint-a1"),
         identify("disjoint-e2", 0, user_id="disjoint-u2", anonymous_id="disjoint-a2"),
     ],
-    "duplicates": [track("duplicates-e1", 0, user_id="duplicates-u1", anonymous_id="duplicates-a1")] * 3,
+    # Segment retries one message: the same payload, loaded three times (uuid_ts differs)
+    "duplicates": [replace(track("duplicates-e1", 0, user_id="duplicates-u1", anonymous_id="duplicates-a1"),
+                           loaded_at=at(60 + i)) for i in range(3)],
     "blocked": [
         identify("blocked-e1", 0, user_id="null", anonymous_id="blocked-a1", email="undefined"),
         track("blocked-e2", 1, user_id=" -1 ", anonymous_id="00000000-0000-0000-0000-000000000000",

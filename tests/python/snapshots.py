@@ -9,8 +9,8 @@ build keeps the ids it published, so it must agree with a build from scratch on 
 from __future__ import annotations
 
 MARTS = ["idr_events", "idr_identifiers", "idr_profiles", "idr_profile_traits", "idr_edges"]
-# columns that say when a row was written, not what it holds
-BOOKKEEPING = {"_batch_at", "updated_at_batch"}
+# columns that say when a build wrote or published something, not what the data says
+BOOKKEEPING = {"_batch_at", "first_published_at"}
 
 
 def snapshot(project) -> dict[str, list[tuple]]:
@@ -32,7 +32,8 @@ def snapshot_partition(project) -> dict[str, object]:
         columns = [c for c in project.backend.columns(mart) if c not in BOOKKEEPING | skip]
         out = []
         for row in project.query(f"select {', '.join(columns)} from {mart}"):
-            out.append(tuple(name.get(v, v) if c.startswith("profile_id") else v for c, v in zip(columns, row, strict=True)))
+            out.append(tuple(name.get(v, v) if c.startswith("profile_id") else v
+                             for c, v in zip(columns, row, strict=True)))
         return sorted(out, key=repr)
 
     return {

@@ -13,12 +13,11 @@ import pytest
 from harness import PROJECT_ROOT
 from logs import SOURCES_VARS, to_rows
 from scenarios import all_events
-
-MARTS = ["idr_events", "idr_identifiers", "idr_profiles", "idr_profile_traits", "idr_edges"]
+from snapshots import snapshot
 
 
 def _snapshot(project) -> dict[str, list[tuple]]:
-    return {mart: sorted(project.query(f"select * from {mart}"), key=repr) for mart in MARTS}
+    return snapshot(project)
 
 
 @pytest.fixture(scope="module")

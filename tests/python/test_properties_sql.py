@@ -19,8 +19,19 @@ import os
 import pytest
 
 from compare import Marts, mismatches
-from logs import DEFAULT, MULTI_LIMIT, MULTI_LIMIT_VARS, SOURCES_VARS, TRAITS, batched_logs, draw_logs, event_logs
-from logs import namespaced, prefixed, to_rows
+from logs import (
+    DEFAULT,
+    MULTI_LIMIT,
+    MULTI_LIMIT_VARS,
+    SOURCES_VARS,
+    TRAITS,
+    batched_logs,
+    draw_logs,
+    event_logs,
+    namespaced,
+    prefixed,
+    to_rows,
+)
 from reference import Config, resolve
 from snapshots import snapshot_partition
 

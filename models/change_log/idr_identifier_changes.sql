@@ -1,0 +1,171 @@
+{%- set cfg = identity_resolution.idr_config() -%}
+{#- The change log of identifiers: append-only, kept through --full-refresh. A row is written once
+    and never changed, except that the value of a suppressed identifier is blanked in every row. -#}
+{{ config(unique_key=['node_id', '_batch_at'], full_refresh=false) }}
+{%- set incremental = identity_resolution.idr_is_incremental() -%}
+{%- set watermark = identity_resolution.idr_watermark() -%}
+{%- set suppressions = ref('int_idr__suppressions') -%}
+
+with changed as (
+
+    select *
+    from {{ ref('int_idr__node_profiles') }}
+    where change_type in ('mapped', 'moved', 'removed')
+    {%- if incremental %}
+        and _batch_at > {{ watermark }}
+    {%- endif %}
+
+),
+
+new_events as (
+
+    {# the events this run brought, with the profile they belong to now #}
+    select
+        occurrences.node_id,
+        events.source_name,
+        events.event_id,
+        events.occurred_at,
+        node_profiles.profile_id
+    from {{ ref('int_idr__occurrences') }} as occurrences
+    inner join {{ ref('int_idr__events') }} as events
+        on occurrences.event_key = events.event_key
+    inner join {{ ref('int_idr__node_profiles') }} as node_profiles
+        on events.anchor_node_id = node_profiles.node_id
+    where occurrences.is_current
+        {%- if incremental %}
+        and occurrences._batch_at > {{ watermark }}
+        {%- endif %}
+
+),
+
+first_carried as (
+
+    {# an identifier first mapped: the earliest event of the run that carried it #}
+    select node_id, source_name, event_id, occurred_at
+    from (
+        select
+            new_events.*,
+            row_number() over (
+                partition by new_events.node_id
+                order by new_events.occurred_at, new_events.source_name, new_events.event_id
+            ) as event_order
+        from new_events
+        inner join changed
+            on new_events.node_id = changed.node_id
+            and changed.change_type = 'mapped'
+    ) as ranked
+    where event_order = 1
+
+),
+
+first_in_profile as (
+
+    {# an identifier moved: the earliest event of the run in its new profile #}
+    select profile_id, source_name, event_id, occurred_at
+    from (
+        select
+            new_events.*,
+            row_number() over (
+                partition by new_events.profile_id
+                order by new_events.occurred_at, new_events.source_name, new_events.event_id
+            ) as event_order
+        from new_events
+        where new_events.profile_id in (select profile_id from changed where change_type = 'moved')
+    ) as ranked
+    where event_order = 1
+
+),
+
+{%- if incremental %}
+
+last_known as (
+
+    {# the value of an identifier that disappeared, from its own earlier rows #}
+    select node_id, max(identifier_type) as identifier_type, max(identifier_value) as identifier_value
+    from {{ this }}
+    where node_id in (select node_id from changed where change_type = 'removed')
+    group by node_id
+
+),
+{%- endif %}
+
+suppressed as (
+
+    select node_id from {{ suppressions }} where is_active
+
+),
+
+new_rows as (
+
+    select
+        changed.node_id,
+        changed.change_type,
+        coalesce(nodes.identifier_type{% if incremental %}, last_known.identifier_type{% endif %}) as identifier_type,
+        case when changed.node_id in (select node_id from suppressed) then null
+            else coalesce(nodes.identifier_value{% if incremental %}, last_known.identifier_value{% endif %}) end
+            as identifier_value,
+        changed.profile_id,
+        changed.previous_profile_id,
+        coalesce(first_carried.source_name, first_in_profile.source_name) as triggering_source_name,
+        coalesce(first_carried.event_id, first_in_profile.event_id) as triggering_event_id,
+        coalesce(first_carried.occurred_at, first_in_profile.occurred_at) as triggering_occurred_at,
+        '{{ invocation_id }}' as run_id,
+        {{ identity_resolution.idr_batch_at() }} as _batch_at
+    from changed
+    left join {{ ref('int_idr__nodes') }} as nodes
+        on changed.node_id = nodes.node_id
+    left join first_carried
+        on changed.node_id = first_carried.node_id
+        and changed.change_type = 'mapped'
+    left join first_in_profile
+        on changed.profile_id = first_in_profile.profile_id
+        and changed.change_type = 'moved'
+    {%- if incremental %}
+    left join last_known
+        on changed.node_id = last_known.node_id
+    {%- endif %}
+
+),
+
+final as (
+
+    select
+        run_id,
+        _batch_at as run_at,
+        change_type,
+        identifier_type,
+        identifier_value,
+        profile_id,
+        previous_profile_id,
+        triggering_source_name,
+        triggering_event_id,
+        triggering_occurred_at,
+        node_id,
+        _batch_at
+    from new_rows
+    {%- if incremental %}
+
+    union all
+
+    {# earlier rows of an identifier suppressed since: the same rows, value blanked #}
+    select
+        previous.run_id,
+        previous.run_at,
+        previous.change_type,
+        previous.identifier_type,
+        cast(null as {{ dbt.type_string() }}) as identifier_value,
+        previous.profile_id,
+        previous.previous_profile_id,
+        previous.triggering_source_name,
+        previous.triggering_event_id,
+        previous.triggering_occurred_at,
+        previous.node_id,
+        previous._batch_at
+    from {{ this }} as previous
+    where previous.identifier_value is not null
+        and previous.node_id in (select node_id from suppressed)
+    {%- endif %}
+
+)
+
+select * from final
