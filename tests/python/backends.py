@@ -184,7 +184,8 @@ class PostgresBackend:
         data = io.StringIO("".join("\t".join(_copy_text(row.get(c)) for c in columns) + "\n" for row in rows))
         with self._con.cursor() as cur:
             cur.execute(f'create schema if not exists "{schema}"')
-            cur.execute(f'drop table if exists "{schema}"."{table}"')
+            # cascade: the staging views over a raw table (the next build recreates them)
+            cur.execute(f'drop table if exists "{schema}"."{table}" cascade')
             cur.execute(f'create table "{schema}"."{table}" ({definition})')
             cur.copy_expert(f'copy "{schema}"."{table}" from stdin', data)
 
