@@ -1,0 +1,283 @@
+"""The living graph: named scenarios of incremental builds (issue: stable ids, change log, deletion).
+
+Every scenario is a short story told in batches: the rows of batch n are loaded (with those of the
+batches before), then `dbt build` runs incrementally. All stories share one project (each under its
+own prefix), so one build per batch serves them all. Each test states the invariant it proves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from logs import SOURCES_VARS, to_rows
+from reference import profile_id_for
+from scenarios import at, identify, track
+from snapshots import snapshot, snapshot_partition
+
+SUPPRESSIONS = "gdpr.suppressed"
+VARS = {**SOURCES_VARS, "idr_suppressions": SUPPRESSIONS}
+
+# batch -> events delivered in that batch (loaded_at set per batch, as Segment's uuid_ts would be)
+STORIES = {
+    # A profile published first keeps its id when a later-published profile merges into it, even
+    # though a build from scratch would name the merged profile after the other's earlier identifier.
+    "merge": [
+        [track("merge-e1", 30, anonymous_id="merge-a1")],
+        [track("merge-e2", 0, email="merge-x@x.com")],  # late: its time is the earliest of the story
+        [track("merge-e3", 40, anonymous_id="merge-a1", email="merge-x@x.com")],
+    ],
+    # A late event earlier in the resolution order takes a user_id into a profile first; a later
+    # edge that used to be accepted is now rejected, so the profile splits. The part holding the
+    # identifier the profile is named after (email merge-m1) keeps the id.
+    "split": [
+        [identify("split-e1", 10, anonymous_id="split-a1", email="split-m1@x.com"),
+         identify("split-e2", 20, user_id="split-u2", email="split-m1@x.com")],
+        [identify("split-e0", 5, user_id="split-u1", anonymous_id="split-a1")],
+        [],
+    ],
+    # Suppressing the email that held a profile together splits it; the event only it resolved
+    # keeps its row as 'suppressed'; no mart keeps the value.
+    "suppress": [
+        [identify("suppress-e1", 0, user_id="suppress-u1", email="suppress-m1@x.com"),
+         track("suppress-e2", 1, anonymous_id="suppress-a1", email="suppress-m1@x.com"),
+         track("suppress-e3", 2, email="suppress-m1@x.com")],
+        [],
+        [],
+    ],
+}
+SUPPRESSED_FROM_BATCH = {1: [{"identifier_type": "email", "identifier_value": " Suppress-M1@X.com",
+                              "reason": "erasure request"}]}
+
+
+def _load_batch(project, batch: int) -> None:
+    events = []
+    for story in STORIES.values():
+        for b, delivered in enumerate(story[: batch + 1]):
+            events += [replace(e, loaded_at=at(24 * 60 * (b + 1))) for e in delivered]
+    suppressed = [row for b, rows in SUPPRESSED_FROM_BATCH.items() if b <= batch for row in rows]
+    project.load({**to_rows(events), ("gdpr", "suppressed"): suppressed})
+
+
+class Story:
+    """The marts and change log after each batch."""
+
+    def __init__(self, project):
+        self.project = project
+        self.after: list[dict] = []
+
+    def record(self) -> None:
+        p = self.project
+        self.after.append({
+            "identifiers": {(r["identifier_type"], r["identifier_value"]): r["profile_id"]
+                            for r in p.rows("idr_identifiers")},
+            "events": {r["event_id"]: r for r in p.rows("idr_events")},
+            "profile_changes": p.rows("idr_profile_changes"),
+            "identifier_changes": p.rows("idr_identifier_changes"),
+            "id_map": {r["profile_id"]: r for r in p.rows("idr_profile_id_map")},
+            "profiles": {r["profile_id"]: r for r in p.rows("idr_profiles")},
+        })
+
+    def new_changes(self, batch: int, log: str, prefix: str) -> list[dict]:
+        before = {repr(sorted(r.items())) for r in self.after[batch - 1][log]} if batch else set()
+        rows = [r for r in self.after[batch][log] if repr(sorted(r.items())) not in before]
+        return [r for r in rows if _mentions(r, prefix)]
+
+
+def _mentions(row: dict, prefix: str) -> bool:
+    return any(isinstance(v, str) and prefix in v for v in row.values()) or any(
+        row.get(c) in _IDS.get(prefix, ()) for c in ("profile_id", "into_profile_id", "from_profile_id",
+                                                       "previous_profile_id"))
+
+
+_IDS: dict[str, set[str]] = {}
+
+
+@pytest.fixture(scope="module")
+def story(project_factory) -> Story:
+    project = project_factory("incremental_stories")
+    told = Story(project)
+    for batch in range(3):
+        _load_batch(project, batch)
+        result = project.build(VARS)
+        assert result.success, f"batch {batch}: {result.failures or result.exception}"
+        told.record()
+    for prefix in ("merge-", "split-", "suppress-"):
+        _IDS[prefix] = {pid for after in told.after for (_, v), pid in after["identifiers"].items()
+                        if v.startswith(prefix)}
+    return told
+
+
+def test__incremental__merge_keeps_the_oldest_published_id(story):
+    a1, x = ("anonymous_id", "merge-a1"), ("email", "merge-x@x.com")
+    first, second, merged = (story.after[b]["identifiers"] for b in range(3))
+    assert first[a1] == profile_id_for(a1)
+    assert second[x] == profile_id_for(x) != second[a1]
+    # merged: the id published first survives (a build from scratch would say md5(email:...))
+    assert merged[a1] == merged[x] == profile_id_for(a1)
+    changes = story.new_changes(2, "profile_changes", "merge-")
+    assert [(c["change_type"], c["profile_id"], c["into_profile_id"]) for c in changes] == [
+        ("merged", profile_id_for(x), profile_id_for(a1))]
+    assert changes[0]["triggering_event_id"] == "merge-e3"
+    moved = story.new_changes(2, "identifier_changes", "merge-")
+    assert [(c["change_type"], c["identifier_value"], c["previous_profile_id"], c["profile_id"]) for c in moved] == [
+        ("moved", "merge-x@x.com", profile_id_for(x), profile_id_for(a1))]
+    retired = story.after[2]["id_map"][profile_id_for(x)]
+    assert (retired["current_profile_id"], retired["status"]) == (profile_id_for(a1), "merged")
+    assert profile_id_for(x) not in story.after[2]["profiles"]
+
+
+def test__incremental__a_late_event_splits_a_profile_and_the_named_part_keeps_the_id(story):
+    m1, a1, u1, u2 = (("email", "split-m1@x.com"), ("anonymous_id", "split-a1"), ("user_id", "split-u1"),
+                      ("user_id", "split-u2"))
+    before, after = story.after[0]["identifiers"], story.after[1]["identifiers"]
+    named = profile_id_for(m1)  # earliest identifier at batch 0: m1 and a1 at 10:10, email ranks first
+    assert before[m1] == before[a1] == before[u2] == named
+    assert after[m1] == after[a1] == after[u1] == named
+    assert after[u2] == profile_id_for(u2)
+    changes = story.new_changes(1, "profile_changes", "split-")
+    assert sorted((c["change_type"], c["profile_id"], c["from_profile_id"]) for c in changes) == [
+        ("split", profile_id_for(u2), named)]
+    identifier_changes = sorted((c["change_type"], c["identifier_value"], c["previous_profile_id"], c["profile_id"])
+                                for c in story.new_changes(1, "identifier_changes", "split-"))
+    assert identifier_changes == [("mapped", "split-u1", None, named), ("moved", "split-u2", named, profile_id_for(u2))]
+    assert story.after[1]["events"]["split-e2"]["profile_id"] == profile_id_for(u2)
+
+
+def test__incremental__suppression_splits_a_profile_and_removes_the_value_everywhere(story, project_factory):
+    u1, a1 = ("user_id", "suppress-u1"), ("anonymous_id", "suppress-a1")
+    before, after = story.after[0]["identifiers"], story.after[1]["identifiers"]
+    assert before[u1] == before[a1] == before[("email", "suppress-m1@x.com")] == profile_id_for(u1)
+    assert ("email", "suppress-m1@x.com") not in after
+    assert after[u1] == profile_id_for(u1)
+    assert after[a1] == profile_id_for(a1)
+    e3 = story.after[1]["events"]["suppress-e3"]
+    assert (e3["profile_id"], e3["unresolved_reason"], e3["suppressed_identifier_count"]) == (None, "suppressed", 1)
+    removed = [c for c in story.new_changes(1, "identifier_changes", "suppress-") if c["change_type"] == "removed"]
+    assert len(removed) == 1 and removed[0]["identifier_value"] is None
+    # no mart or change log holds the value any more, in any column (int_idr__deliveries, the
+    # package's copy of the input, keeps it like the source table does: see the README)
+    project = story.project
+    for relation in sorted(project.relation_names()):
+        if not relation.startswith("idr_"):
+            continue
+        columns = project.backend.columns(relation)
+        texts = " or ".join(f"lower(cast({c} as {_text(project)})) like '%suppress-m1%'" for c in columns)
+        (count,) = project.query(f"select count(*) from {relation} where {texts}")[0]
+        assert count == 0, relation
+
+
+def _text(project) -> str:
+    return "string" if project.backend.adapter == "spark" else "varchar"
+
+
+def test__incremental__a_run_without_new_rows_changes_nothing_and_logs_nothing(story):
+    project = story.project
+    before = snapshot(project)
+    logs_before = {log: project.query(f"select count(*) from {log}")[0][0]
+                   for log in ("idr_profile_changes", "idr_identifier_changes")}
+    batches_before = {m: project.query(f"select max(_batch_at) from {m}")[0][0]
+                      for m in ("idr_profiles", "idr_profile_traits", "idr_edges", "int_idr__node_components")}
+    result = project.build(VARS)
+    assert result.success, result.failures or result.exception
+    assert snapshot(project) == before
+    assert {log: project.query(f"select count(*) from {log}")[0][0] for log in logs_before} == logs_before
+    # nothing was rewritten either
+    assert {m: project.query(f"select max(_batch_at) from {m}")[0][0] for m in batches_before} == batches_before
+
+
+# --- interrupted builds -------------------------------------------------------------------------
+
+CUT_POINTS = ["+int_idr__events", "+int_idr__node_components", "+int_idr__node_profiles idr_profiles"]
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(project_factory):
+    project = project_factory("uninterrupted")
+    for batch in range(2):
+        _load_batch(project, batch)
+        result = project.build(VARS)
+        assert result.success, result.failures or result.exception
+    return snapshot_partition(project)
+
+
+@pytest.mark.parametrize("done", CUT_POINTS)
+def test__incremental__a_build_stopped_between_models_then_rerun_equals_an_uninterrupted_one(
+        project_factory, uninterrupted, done):
+    """A run that stopped after the models `done` (the rest never ran), then a complete run."""
+    project = project_factory("interrupted")
+    _load_batch(project, 0)
+    assert project.build(VARS).success
+    _load_batch(project, 1)
+    partial = project.dbt("build", "--select", *done.split(), "--exclude", "resource_type:seed", vars=VARS)
+    assert partial.success, partial.failures or partial.exception
+    result = project.build(VARS)
+    assert result.success, result.failures or result.exception
+    assert snapshot_partition(project) == uninterrupted
+
+
+def test__incremental__a_build_killed_during_resolution_then_rerun_equals_an_uninterrupted_one(
+        project_factory, uninterrupted, adapter):
+    """SIGKILL while int_idr__node_components runs; the next build repairs everything and leaves no
+    work table behind. Every build runs in a child process (dbt-duckdb keeps its file open in the
+    process that built it)."""
+    if adapter == "spark":
+        pytest.skip("the in-process Spark session cannot be shared with a second dbt process")
+    project = project_factory("killed")
+    _load_batch(project, 0)
+    assert _dbt_child(project, VARS) == "finished"
+    _load_batch(project, 1)
+    assert _dbt_child(project, VARS, kill_at=r"START sql idr_resolution model .*int_idr__node_components") == "killed"
+    assert _dbt_child(project, VARS) == "finished"
+    assert snapshot_partition(project) == uninterrupted
+    assert not [r for r in project.relation_names() if "__idr_" in r or r.endswith(("__dbt_tmp", "__dbt_backup"))]
+
+
+def test__resolution__work_tables_left_by_a_killed_run_are_dropped_by_the_next(project_factory):
+    project = project_factory("leftovers")
+    _load_batch(project, 0)
+    assert project.build(VARS).success
+    # what a killed run leaves on an engine whose work tables are real tables
+    schema = project.query("select table_schema from information_schema.tables "
+                           "where table_name = 'int_idr__node_components'")[0][0] \
+        if project.backend.adapter != "spark" else project.backend.dbt_schema
+    project.query(f"create table {schema}.int_idr__node_components__idr_components as select 1 as node_id")
+    assert "int_idr__node_components__idr_components" in project.relation_names()
+    result = project.build(VARS)
+    assert result.success, result.failures or result.exception
+    assert any("dropping work table" in line for line in result.logs)
+    assert "int_idr__node_components__idr_components" not in project.relation_names()
+
+
+def _dbt_child(project, vars, kill_at: str | None = None) -> str:
+    """Run `dbt build` in a child process; SIGKILL it when a log line matches `kill_at`, after giving
+    the model a moment to start writing. Returns 'killed', 'finished' or 'failed'."""
+    env = {**os.environ, **project.backend.env()}
+    command = [str(Path(sys.executable).parent / "dbt"), "build", "--exclude", "resource_type:seed",
+               "--project-dir", str(project.dir), "--profiles-dir", str(project.dir / "profiles"),
+               "--target", project.backend.target, "--vars", json.dumps(project._physical_vars(vars)),
+               "--log-path", str(project.dir / "logs"), "--target-path", str(project.dir / "target")]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    matcher = re.compile(kill_at) if kill_at else None
+    assert child.stdout is not None
+    seen = []
+    for line in child.stdout:
+        seen.append(line)
+        if matcher and matcher.search(line):
+            time.sleep(0.1)
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+            return "killed"
+    if child.wait() == 0:
+        return "finished"
+    print("dbt output:\n" + "".join(seen[-40:]))
+    return "failed"
