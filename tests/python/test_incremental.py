@@ -281,3 +281,51 @@ def _dbt_child(project, vars, kill_at: str | None = None) -> str:
         return "finished"
     print("dbt output:\n" + "".join(seen[-40:]))
     return "failed"
+
+
+# --- mutable sources and load times -------------------------------------------------------------
+
+MUTABLE_VARS = {
+    "idr_segment_schema": "segment",
+    "idr_segment_tracks_enabled": False,
+    "idr_segment_pages_enabled": False,
+    "idr_sources": [{"name": "crm_contacts", "relation": "crm.contacts", "event_id": "contact_id",
+                     "occurred_at": "updated_at", "version": "updated_at", "loaded_at": "received_at",
+                     "identifiers": {"email": "email", "phone": "phone"}}],
+    "idr_lookback_hours": 24,
+}
+
+
+def _contact(contact_id: str, email: str, updated: float, received: float) -> dict:
+    return {"contact_id": contact_id, "created_at": at(0), "updated_at": at(updated), "received_at": at(received),
+            "email": email, "phone": "+1 555 0100 77"}
+
+
+def test__incremental__a_mutable_source_keeps_every_version_and_the_lookback_bounds_late_loads(project_factory):
+    """A CRM row updated in place (version: updated_at) is a new observation: both emails stay in the
+    profile. With a load-time column, a run reads rows loaded since the newest load time seen minus
+    idr_lookback_hours: a row that lands later with an older load time inside that window is read; one
+    older than the window is not (until --full-refresh)."""
+    project = project_factory("mutable")
+    day = 24 * 60
+    rows = [_contact("c1", "old@x.com", 0, 10 * day)]
+    project.load({("segment", "identifies"): [], ("crm", "contacts"): rows})
+    assert project.build(MUTABLE_VARS).success
+    rows.append(_contact("c1", "new@x.com", 60, 11 * day))  # the same contact, edited
+    project.load({("segment", "identifies"): [], ("crm", "contacts"): rows})
+    assert project.build(MUTABLE_VARS).success
+    ids = {(r["identifier_type"], r["identifier_value"]): r["profile_id"] for r in project.rows("idr_identifiers")}
+    assert ids[("email", "old@x.com")] == ids[("email", "new@x.com")] == ids[("phone", "+1555010077")]
+    events = project.rows("idr_events")
+    assert len(events) == 2 and {e["event_id"] for e in events} == {"c1"}
+    assert len({e["event_version"] for e in events}) == 2
+    # loaded late: 12 hours before the newest load time (inside the look-back), and 3 days before it
+    rows.append(_contact("c2", "inside@x.com", 70, 11 * day - 12 * 60))
+    rows.append(_contact("c3", "outside@x.com", 80, 8 * day))
+    project.load({("segment", "identifies"): [], ("crm", "contacts"): rows})
+    assert project.build(MUTABLE_VARS).success
+    emails = {r["identifier_value"] for r in project.rows("idr_identifiers", "identifier_type = 'email'")}
+    assert "inside@x.com" in emails and "outside@x.com" not in emails
+    assert project.build(MUTABLE_VARS, "--full-refresh").success
+    emails = {r["identifier_value"] for r in project.rows("idr_identifiers", "identifier_type = 'email'")}
+    assert {"old@x.com", "new@x.com", "inside@x.com", "outside@x.com"} <= emails
