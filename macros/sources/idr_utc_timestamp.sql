@@ -4,10 +4,11 @@
       * a timestamp with time zone is converted to UTC;
       * a timestamp without time zone is taken as UTC;
       * a date is midnight UTC;
-      * a string must look like YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]][ ][Z|+HH[:MM]|-HH[:MM]]: with an
-        offset it is converted to UTC, without one it is taken as UTC; anything else (or an
-        impossible date) gives null, which staging reports as invalid_<column> (the row goes to
-        quarantine, not into the graph).
+      * a string must look like YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]][ ][Z|+HH[[:]MM]|-HH[[:]MM]]
+        (T and Z in either case, offsets up to 14 hours): with an offset it is converted to UTC,
+        without one it is taken as UTC; anything else (or an impossible date or time) gives null,
+        which staging reports as invalid_occurred_at (the row goes to quarantine, not into the
+        graph).
     sql        the column's SQL
     data_type  its type as idr_relation_columns reports it; none while parsing (then a plain cast)
 -#}
@@ -25,7 +26,9 @@
 {% macro _idr_time_patterns() %}
     {%- set date = '[0-9]{4}-[0-9]{2}-[0-9]{2}' -%}
     {%- set time = '[ Tt][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?' -%}
-    {%- set offset = ' ?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)' -%}
+    {#- offsets of real zones: -12:00 to +14:00 (hours 00-14, minutes 00-59); PostgreSQL would fail
+        the whole statement on a larger one -#}
+    {%- set offset = ' ?([Zz]|[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?)' -%}
     {{ return({'naive': date ~ '(' ~ time ~ ')?', 'offset': date ~ time ~ offset, 'offset_suffix': offset ~ '$'}) }}
 {% endmacro %}
 
