@@ -157,6 +157,8 @@ class Project:
         vars = dict(vars)
         if isinstance(vars.get("idr_segment_schema"), str):
             vars["idr_segment_schema"] = self.backend.schema(vars["idr_segment_schema"])
+        if isinstance(vars.get("idr_suppressions"), str) and (m := SCHEMA_TABLE.match(vars["idr_suppressions"])):
+            vars["idr_suppressions"] = f"{self.backend.schema(m.group(1))}.{m.group(2)}"
         if isinstance(vars.get("idr_sources"), list):
             vars["idr_sources"] = [
                 {**source, "relation": f"{self.backend.schema(m.group(1))}.{m.group(2)}"}
