@@ -122,20 +122,48 @@
 
 
 {#- Regular expressions for blocked_patterns: they must compile, and use only what every engine's
-    regex dialect shares (no look-around, back-references or named groups). -#}
+    regex dialect shares: no group of the form (?...) other than (?:...) (look-around, named and
+    atomic groups, comments, inline flags such as (?i): PostgreSQL and RE2 disagree on them, and the
+    pattern is wrapped in ^(?:...)$), no back-references, no POSIX classes ([:alpha:]: Python reads
+    them otherwise). What an engine still rejects is reported by _idr_check_patterns_run. -#}
 {% macro _idr_check_patterns(patterns, where) %}
     {%- for pattern in patterns -%}
         {%- set label = where ~ "[" ~ loop.index0 ~ "] ('" ~ pattern ~ "')" -%}
+        {%- if modules.re.search('\\[:[a-z]+:\\]', pattern) -%}
+            {{ exceptions.raise_compiler_error(
+                "identity_resolution: " ~ label ~ " uses a POSIX character class such as [:alpha:], which not every"
+                ~ " engine reads alike; write the characters out, e.g. [A-Za-z]") }}
+        {%- endif -%}
         {%- do try_or_compiler_error(
             "identity_resolution: " ~ label ~ " is not a valid regular expression; fix or remove it",
             modules.re.compile, pattern) -%}
-        {%- if modules.re.search('[(][?][=!<>P]|\\\\[1-9]', pattern) -%}
+        {%- if modules.re.search('[(][?](?!:)|\\\\[1-9]', pattern) -%}
             {{ exceptions.raise_compiler_error(
-                "identity_resolution: " ~ label ~ " uses look-around, a back-reference or a named group,"
-                ~ " which RE2 (DuckDB, BigQuery) and PostgreSQL do not all support; rewrite it without them") }}
+                "identity_resolution: " ~ label ~ " uses look-around, a named or atomic group, a comment, an inline"
+                ~ " flag such as (?i) or a back-reference, which the engines' regular expressions do not share;"
+                ~ " rewrite it without them (patterns are case-sensitive: write [Tt]est for either case)") }}
         {%- endif -%}
     {%- endfor -%}
     {{ return(patterns) }}
+{% endmacro %}
+
+
+{#- When executing: compile every blocked pattern in the database once, so that one the engine
+    rejects fails with the var and the pattern named instead of a raw database error. -#}
+{% macro _idr_check_patterns_run(cfg) %}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set checked = [] -%}
+    {%- for t in cfg['types'] -%}
+        {%- for pattern in t['blocked_patterns'] if pattern not in checked -%}
+            {%- do checked.append(pattern) -%}
+            {%- do try_or_compiler_error(
+                "identity_resolution: " ~ t['blocked_patterns_var'] ~ "[" ~ t['blocked_patterns'].index(pattern)
+                ~ "] ('" ~ pattern ~ "') is not a regular expression " ~ target.type ~ " accepts; fix or remove it",
+                run_query, 'select ' ~ identity_resolution.idr_regexp_full_match("'x'", pattern) ~ ' as is_match') -%}
+        {%- endfor -%}
+    {%- endfor -%}
 {% endmacro %}
 
 

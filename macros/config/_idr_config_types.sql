@@ -53,5 +53,6 @@
         'blocked_values': identity_resolution._idr_string_list(blocked_values, values_where),
         'blocked_patterns': identity_resolution._idr_check_patterns(
             identity_resolution._idr_string_list(blocked_patterns, patterns_where), patterns_where),
+        'blocked_patterns_var': patterns_where,
     }) }}
 {% endmacro %}

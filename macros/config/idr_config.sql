@@ -4,7 +4,8 @@
 
     Returns a mapping:
       types        identifier types most trusted first: {name, column_name, rank, priority, limit,
-                   normalizer, blocked_values, blocked_patterns, name_ordinal, configured}
+                   normalizer, blocked_values, blocked_patterns, blocked_patterns_var (the var
+                   they come from), name_ordinal, configured}
       types_by_name  the same, by name
       limits       [{key (rank), limit, name}] for every type with a limit
       inputs       every raw table the build reads, Segment tables first:

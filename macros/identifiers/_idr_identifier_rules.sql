@@ -31,7 +31,8 @@
     {%- endfor -%}
     {%- if literals | length > 0 -%}
         {%- do conditions.append('lower(' ~ cleaned ~ ') in (' ~ literals | unique | join(', ') ~ ')') -%}
-        {%- if normalized != cleaned -%}
+        {#- lower case normalisers: the normalised value in lower case is the cleaned one in lower case -#}
+        {%- if normalized != cleaned and identifier_type['normalizer'] not in ('email', 'lower') -%}
             {%- do conditions.append('lower(' ~ normalized ~ ') in (' ~ literals | unique | join(', ') ~ ')') -%}
         {%- endif -%}
     {%- endif -%}

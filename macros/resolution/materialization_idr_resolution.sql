@@ -9,7 +9,8 @@
       unique_key            node_id
 
     Steps:
-      1. drop work tables a killed run left behind;
+      1. drop work tables a killed run left behind (and put back the table a run stopped between
+         the two renames of a swap left under its backup name: idr_restore_interrupted_swap);
       2. the region: on a rebuild every node; otherwise the changed nodes and every node of their
          old connected components (the resolution of a component depends on its edges alone, so
          re-resolving those is exact);
@@ -23,7 +24,7 @@
 {% materialization idr_resolution, default %}
     {%- set cfg = identity_resolution.idr_config() -%}
     {%- set max_rounds = cfg['settings']['max_rounds'] -%}
-    {%- set existing_relation = load_cached_relation(this) -%}
+    {%- set existing_relation = identity_resolution.idr_restore_interrupted_swap() -%}
     {%- set target_relation = this.incorporate(type='table') -%}
     {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
     {%- set backup_relation = make_backup_relation(target_relation, 'table') -%}

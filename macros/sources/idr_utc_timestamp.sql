@@ -9,17 +9,19 @@
         without one it is taken as UTC; anything else (or an impossible date or time) gives null,
         which staging reports as invalid_occurred_at (the row goes to quarantine, not into the
         graph).
-    sql        the column's SQL
-    data_type  its type as idr_relation_columns reports it; none while parsing (then a plain cast)
+    sql         the column's SQL
+    data_type   its type as idr_relation_columns reports it; none while parsing (then a plain cast)
+    is_cleaned  true when `sql` is text already through idr_clean_text (not cleaned again)
 -#}
-{% macro idr_utc_timestamp(sql, data_type) %}
+{% macro idr_utc_timestamp(sql, data_type, is_cleaned=false) %}
     {%- set kind = identity_resolution._idr_time_kind(data_type) -%}
     {%- if kind == 'unsupported' -%}
         {{ exceptions.raise_compiler_error(
             "identity_resolution: time column " ~ sql ~ " has type " ~ data_type
             ~ "; expected a timestamp, a date or a string") }}
     {%- endif -%}
-    {{- return(adapter.dispatch('idr_utc_timestamp', 'identity_resolution')(sql, kind, data_type)) -}}
+    {%- set text = (sql if is_cleaned else identity_resolution.idr_clean_text(sql)) if kind == 'text' else none -%}
+    {{- return(adapter.dispatch('idr_utc_timestamp', 'identity_resolution')(sql, kind, data_type, text)) -}}
 {% endmacro %}
 
 {#- Regular expressions (Python syntax, shared by every engine) of the accepted string forms. -#}
@@ -49,12 +51,13 @@
     {%- endif -%}
 {% endmacro %}
 
-{% macro default__idr_utc_timestamp(sql, kind, data_type) -%}
+{#- Each implementation gets the column's `kind` (tz, naive, date, text, unknown) and, for text,
+    `text`: the column cleaned by idr_clean_text. -#}
+{% macro default__idr_utc_timestamp(sql, kind, data_type, text) -%}
     {%- set p = identity_resolution._idr_time_patterns() -%}
     {%- if kind == 'tz' -%}
         cast(convert_timezone('UTC', {{ sql }}) as {{ dbt.type_timestamp() }})
     {%- elif kind == 'text' -%}
-        {%- set text = identity_resolution.idr_clean_text(sql) -%}
         case
             when {{ identity_resolution.idr_regexp_full_match(text, p['naive']) }}
                 then try_cast(replace(upper({{ text }}), 'T', ' ') as {{ dbt.type_timestamp() }})
@@ -68,12 +71,11 @@
 
 {#- DuckDB: timezone('UTC', tstz) gives the UTC wall clock; a plain cast would use the session's
     TimeZone (the machine's by default). -#}
-{% macro duckdb__idr_utc_timestamp(sql, kind, data_type) -%}
+{% macro duckdb__idr_utc_timestamp(sql, kind, data_type, text) -%}
     {%- set p = identity_resolution._idr_time_patterns() -%}
     {%- if kind == 'tz' -%}
         timezone('UTC', {{ sql }})
     {%- elif kind == 'text' -%}
-        {%- set text = identity_resolution.idr_clean_text(sql) -%}
         case
             when regexp_full_match({{ text }}, '{{ p["naive"] }}')
                 then try_cast(upper({{ text }}) as timestamp)
@@ -89,12 +91,12 @@
     timestamp (not timestamptz) ignores the session's TimeZone. A failed cast fails the whole
     statement, so the fields are range-checked first, in nested cases (PostgreSQL does not promise
     to evaluate `and` left to right). -#}
-{% macro postgres__idr_utc_timestamp(sql, kind, data_type) -%}
+{% macro postgres__idr_utc_timestamp(sql, kind, data_type, text) -%}
     {%- set p = identity_resolution._idr_time_patterns() -%}
     {%- if kind == 'tz' -%}
         ({{ sql }} at time zone 'UTC')
     {%- elif kind == 'text' -%}
-        {%- set text = 'upper(' ~ identity_resolution.idr_clean_text(sql) ~ ')' -%}
+        {%- set text = 'upper(' ~ text ~ ')' -%}
         {%- set year = 'substr(' ~ text ~ ', 1, 4)::int' -%}
         {%- set month = 'substr(' ~ text ~ ', 6, 2)::int' -%}
         {%- set day = 'substr(' ~ text ~ ', 9, 2)::int' -%}
@@ -117,17 +119,19 @@
 {#- Spark: TIMESTAMP is an instant (shown in the session time zone), so a timestamp with or
     without time zone needs no conversion; TIMESTAMP_NTZ, dates and strings without an offset are
     read as UTC by appending one ('Z'), since a plain cast would use the session time zone. -#}
-{% macro spark__idr_utc_timestamp(sql, kind, data_type) -%}
+{% macro spark__idr_utc_timestamp(sql, kind, data_type, text) -%}
     {%- set p = identity_resolution._idr_time_patterns() -%}
     {%- if kind == 'tz' or (data_type or '') | lower == 'timestamp' -%}
         cast({{ sql }} as timestamp)
     {%- elif kind == 'text' -%}
-        {%- set text = identity_resolution.idr_clean_text(sql) -%}
+        {#- Spark reads a time with an offset or a 'Z' only with its seconds: ':00' is added when
+            missing; try_cast: an impossible date is null, also with ANSI mode on -#}
+        {%- set full = "regexp_replace(upper(" ~ text ~ "), '^([0-9-]{10}[ T][0-9]{2}:[0-9]{2})( ?[Z+-]|$)', '$1:00$2')" -%}
         case
             when {{ identity_resolution.idr_regexp_full_match(text, p['naive']) }}
-                then cast(concat(case when length({{ text }}) = 10 then concat({{ text }}, ' 00:00:00') else {{ text }} end, 'Z') as timestamp)
+                then try_cast(concat(case when length({{ text }}) = 10 then concat({{ text }}, ' 00:00:00') else {{ full }} end, 'Z') as timestamp)
             when {{ identity_resolution.idr_regexp_full_match(text, p['offset']) }}
-                then cast(regexp_replace(upper({{ text }}), ' ([Z+-])', '$1') as timestamp)
+                then try_cast(regexp_replace({{ full }}, ' ([Z+-])', '$1') as timestamp)
         end
     {%- elif kind in ('naive', 'date') -%}
         cast(concat(date_format(cast({{ sql }} as timestamp_ntz), 'yyyy-MM-dd HH:mm:ss.SSSSSS'), 'Z') as timestamp)

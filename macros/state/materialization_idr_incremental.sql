@@ -16,10 +16,12 @@
     the rows into a temp relation, then idr_apply_changes replaces the changed keys in one
     transaction (Spark: a rewrite and a rename, see there). Each update first checks that this
     run's batch time is later than every batch already written: a clock that went backwards would
-    otherwise hide this run's rows from the models downstream.
+    otherwise hide this run's rows from the models downstream. A table a stopped run left under its
+    backup name (Spark, between the two renames of a swap) is put back first
+    (idr_restore_interrupted_swap).
 -#}
 {% materialization idr_incremental, default %}
-    {%- set existing_relation = load_cached_relation(this) -%}
+    {%- set existing_relation = identity_resolution.idr_restore_interrupted_swap() -%}
     {%- set target_relation = this.incorporate(type='table') -%}
     {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
     {%- set backup_relation = make_backup_relation(target_relation, 'table') -%}

@@ -24,12 +24,13 @@ events as (
 
 repeated as (
 
-    {# deliveries of events whose deliveries disagree #}
+    {# deliveries of events whose deliveries disagree (not those quarantined for another reason) #}
     select deliveries.*
     from deliveries
     inner join events
         on deliveries.event_key = events.event_key
     where events.conflicting_delivery_count > 0
+        and deliveries.quarantine_reason is null
 
 ),
 

@@ -12,16 +12,17 @@ one identifier. On Spark only the engine-specific scenarios run (time zones, tri
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from harness import Project
-from hostile import dbt_in_child, other_time_zone, typed_table
+from hostile import ConsumerProject, dbt_in_child, other_time_zone, typed_table
 from logs import SOURCE_TRAITS, SOURCES_VARS, TRAITS, to_rows
-from reference import DEFAULT_BLOCKED_PATTERNS, DEFAULT_BLOCKED_VALUES, Config, Event, resolve
-from snapshots import snapshot
+from reference import DEFAULT_BLOCKED_PATTERNS, DEFAULT_BLOCKED_VALUES, Config, Event, clean, resolve
+from snapshots import snapshot, snapshot_partition
 
 T0 = datetime(2024, 1, 1, 12, 0, 0)
 LOADED = datetime(2024, 1, 2, 0, 0, 0)
@@ -124,6 +125,9 @@ SCENARIOS: dict[str, list[Event]] = {
         track("dup-e4", 0, anonymous_id="dup-x4"),  # the same row twice
         ident("dup-e5", 0, user_id="dup-u5"),
         track("dup-e5", 0, anonymous_id="dup-x5"),  # the same id in another table: another event
+        track("dup-e6", None, anonymous_id="dup-x6a"),  # no time: quarantined for that alone
+        track("dup-e6", 0, anonymous_id="dup-x6b"),
+        track("dup-e6", 1, loaded=1, anonymous_id="dup-x6c"),
         track("", 0, anonymous_id="dup-blank1"),
         track("   ", 0, anonymous_id="dup-blank2"),
         track("\u200b", 0, anonymous_id="dup-blank3"),
@@ -186,6 +190,7 @@ TEXT_TIMES = {  # raw text -> the UTC time it means, or None (quarantined: inval
     "2024-01-01 12:00:00Z": datetime(2024, 1, 1, 12, 0),
     "2024-01-01t12:00:00z": datetime(2024, 1, 1, 12, 0),
     "2024-01-01 12:00:00": datetime(2024, 1, 1, 12, 0),
+    "2024-01-01t12:00": datetime(2024, 1, 1, 12, 0),
     "2024-01-01": datetime(2024, 1, 1, 0, 0),
     "2024-01-01T17:30:00.25+05:30": datetime(2024, 1, 1, 12, 0, 0, 250000),
     "2024-01-01 12:00:00 +0000": datetime(2024, 1, 1, 12, 0),
@@ -298,12 +303,14 @@ def test__hostile__conflicting_duplicates__earliest_delivery_kept_others_quarant
     assert (e2["resolved_by_value"], e2["conflicting_delivery_count"]) == ("dup-x1", 1)
     assert marts.values("dup-") == {
         ("user_id", "dup-u1"), ("email", "dup-a@x.com"), ("anonymous_id", "dup-x1"), ("anonymous_id", "dup-x3"),
-        ("anonymous_id", "dup-x4"), ("user_id", "dup-u5"), ("anonymous_id", "dup-x5")}
+        ("anonymous_id", "dup-x4"), ("user_id", "dup-u5"), ("anonymous_id", "dup-x5"), ("anonymous_id", "dup-x6b")}
     assert not [e for e in marts.edges if "dup-b@x.com" in (e["identifier_value_a"], e["identifier_value_b"])]
     assert marts.quarantine("segment.identifies", "dup-") == [
         ("dup-e1", "conflicting_duplicate", "user_id=dup-u2; email=dup-b@x.com; email=dup-b@x.com")]
     assert marts.quarantine("segment.tracks", "dup-") == [
-        ("dup-e2", "conflicting_duplicate", "anonymous_id=dup-x2")]
+        ("dup-e2", "conflicting_duplicate", "anonymous_id=dup-x2"),
+        ("dup-e6", "conflicting_duplicate", "anonymous_id=dup-x6c"),
+        ("dup-e6", "missing_occurred_at", "anonymous_id=dup-x6a")]
 
 
 def test__hostile__identical_duplicates__collapse_into_one_event(marts):
@@ -522,6 +529,261 @@ def test__hostile__integer_id_columns__read_as_text(marts):
 
 
 def test__hostile__empty_tables__contribute_nothing_and_fail_nothing(hostile, marts):
+    """An empty Segment table and an empty extra source (next to full ones); every table empty is
+    test__hostile__failed_mart__..., whose first build reads nothing at all."""
     assert not [k for k in marts.events if k[0] in ("segment.pages", "empty_source", "web_sessions")]
-    assert hostile.query("select count(*) from stg_idr__segment__pages") == [(0,)]
-    assert hostile.query("select count(*) from stg_idr__extra_sources where source_name = 'empty_source'") == [(0,)]
+    assert hostile.query("select count(*) from int_idr__deliveries"
+                         " where source_name in ('segment.pages', 'empty_source', 'web_sessions')") == [(0,)]
+
+
+# ------------------------------------------------------------------------------------------------
+# 7. Names from config reach SQL only validated; 8. config errors say what is wrong and where
+# ------------------------------------------------------------------------------------------------
+CRM = SOURCES_VARS["idr_sources"][0]
+DROP = "drop table segment.canary"
+
+
+@pytest.fixture(scope="module")
+def config_project(project_factory, adapter) -> Project:
+    _not_on_spark(adapter)
+    project = project_factory("hostile_config")
+    project.load(to_rows(SCENARIOS["dup"] + SCENARIOS["phone"]))
+    project.load({("segment", "canary"): [{"id": "still here", "timestamp": T0}]})
+    return project
+
+
+@pytest.mark.parametrize(("vars", "message"), [
+    pytest.param({"idr_segment_schema": f'segment"; {DROP}; --'},
+                 f"""idr_segment_schema must be a database, schema or table name (letters, digits, '_', '$' or '-',"""
+                 f""" starting with a letter or '_'), got: 'segment"; {DROP}; --' (a string)""", id="schema"),
+    pytest.param({"idr_segment_tracks_table": f"tracks; {DROP}"},
+                 "idr_segment_tracks_table must be a database, schema or table name", id="table"),
+    pytest.param({"idr_sources": [{**CRM, "relation": f"crm.contacts; {DROP}"}]},
+                 "idr_sources[0] (crm_contacts).relation (part 'contacts; drop table segment' of", id="relation"),
+    pytest.param({"idr_sources": [{**CRM, "event_id": f"contact_id from crm.contacts; {DROP}; --"}]},
+                 "idr_sources[0] (crm_contacts).event_id must be a plain column name", id="column"),
+    pytest.param({"idr_sources": [{**CRM, "name": f"crm'); {DROP}; --"}]},
+                 f".name must be lower case letters, digits and '_', starting with a letter, got: 'crm'); {DROP}; --'",
+                 id="source_name"),
+    pytest.param({"idr_segment_identifiers": {"email": [f'email"; {DROP}; --']}},
+                 "idr_segment_identifiers.email[0] must be a plain column name", id="segment_column"),
+    pytest.param({"idr_suppressions": f"gdpr.suppressed; {DROP}"}, "idr_suppressions (part", id="suppressions"),
+    pytest.param({"idr_identifier_types": {f"user_id'); {DROP}; --": {"priority": 1}}},
+                 "idr_identifier_types (type name) must be an identifier type name", id="type_name"),
+])
+def test__hostile__crafted_config_names__rejected_before_any_sql_runs(config_project, vars, message):
+    result = config_project.build({**SOURCES_VARS, **vars})
+    assert not result.success
+    assert message in _failure_text(result)
+    assert config_project.query(f"select count(*) from {config_project.backend.schema('segment')}.canary") == [(1,)]
+
+
+def test__hostile__misspelt_segment_identifier_column__fails_naming_the_var(config_project):
+    """A column of idr_segment_identifiers in none of the enabled tables is an error; one missing
+    from some tables only (context_traits_email: tracks has it, identifies has not) is fine."""
+    identifiers = {"user_id": ["user_id"], "anonymous_id": ["anonymous_id"], "email": ["emial", "context_traits_email"]}
+    result = config_project.build({**SOURCES_VARS, "idr_segment_identifiers": identifiers})
+    assert not result.success
+    assert ("idr_segment_identifiers.email names column 'emial', which none of the enabled Segment tables"
+            " (identifies, tracks, pages) has. Fix the name, or remove it from idr_segment_identifiers."
+            ) in _failure_text(result)
+
+
+@pytest.mark.parametrize(("vars", "message"), [
+    pytest.param({"idr_identifier_types": {"user_id": {"priority": 1, "limit": "1"}}},
+                 "idr_identifier_types.user_id.limit must be a whole number >= 1 (or left out for no limit),"
+                 " got: '1' (a string). Write it without quotes", id="quoted_limit"),
+    pytest.param({"idr_segment_pages_enabled": "false"},
+                 "idr_segment_pages_enabled must be true or false, got: 'false' (a string). Write it without quotes",
+                 id="quoted_boolean"),
+    pytest.param({"idr_identifier_types": {"user_id": {"priority": True}}},
+                 "idr_identifier_types.user_id.priority must be a whole number >= 1 (1 = most trusted),"
+                 " got: true (a boolean)", id="boolean_priority"),
+    pytest.param({"idr_sources": [{**CRM, "traits": "first_name"}]},
+                 "idr_sources[0] (crm_contacts).traits must be a list of strings, got: 'first_name' (a string)",
+                 id="string_for_list"),
+    pytest.param({"idr_blocked_patterns": ["^[0-]*$", "(unclosed"]},
+                 "idr_blocked_patterns[1] ('(unclosed') is not a valid regular expression; fix or remove it",
+                 id="bad_regex"),
+    pytest.param({"idr_blocked_patterns": ["(?i)temp-[0-9]+"]},
+                 "idr_blocked_patterns[0] ('(?i)temp-[0-9]+') uses look-around, a named or atomic group, a comment,"
+                 " an inline flag such as (?i)", id="inline_flag"),
+    pytest.param({"idr_identifier_types": {"user_id": {"priority": 1, "limit": 1},
+                                           "email": {"priority": 2, "blocked_patterns": ["[[:alpha:]]+"]}}},
+                 "idr_identifier_types.email.blocked_patterns[0] ('[[:alpha:]]+') uses a POSIX character class",
+                 id="posix_class"),
+])
+def test__hostile__config_errors__show_the_var_the_value_and_its_type(config_project, vars, message):
+    result = config_project.dbt("parse", "--no-partial-parse", vars={**SOURCES_VARS, **vars})
+    assert not result.success
+    assert message in _failure_text(result)
+
+
+def test__hostile__regex_the_database_rejects__names_the_var_and_the_pattern(config_project, adapter):
+    """A pattern Python accepts but the engine does not (a possessive quantifier) fails the build
+    with the var and the pattern named, not with a raw database error."""
+    result = config_project.build({**SOURCES_VARS, "idr_blocked_patterns": ["^[0-]*$", "x*+"]})
+    assert not result.success
+    assert f"idr_blocked_patterns[1] ('x*+') is not a regular expression {adapter} accepts; fix or remove it" in (
+        _failure_text(result))
+
+
+# ------------------------------------------------------------------------------------------------
+# 6. A project that installs the package gets no demo data and no demo tables
+# ------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def package(project_factory, adapter) -> Project:
+    """A copy of the package, and the backend a consumer project builds into (Segment tables loaded)."""
+    _not_on_spark(adapter)
+    project = project_factory("consumer")
+    project.load(to_rows(SCENARIOS["dup"] + SCENARIOS["ws"]))
+    return project
+
+
+def _consumer(package: Project, name: str, vars: dict, extra_config: str = "") -> ConsumerProject:
+    consumer = ConsumerProject(package.dir.parent / name, package.backend, package.dir, vars, extra_config)
+    result = consumer.dbt("deps")
+    assert result.success, _failure_text(result)
+    return consumer
+
+
+def test__hostile__consumer_project__gets_no_demo_data_and_no_demo_tables(package):
+    """Setting only idr_segment_schema: the Segment tables resolve; no demo seed is built and the
+    demo CRM contacts are not read (no extra-source model at all)."""
+    consumer = _consumer(package, "only_schema", {"idr_segment_schema": "segment"})
+    result = consumer.dbt("build")
+    assert result.success, result.failures or result.exception
+    relations = consumer.relation_names()
+    assert "idr_profiles" in relations
+    assert not [r for r in relations if r.startswith("demo_") or r == "stg_idr__extra_sources"]
+    assert not [r for r in package.query("select table_name from information_schema.tables")
+                if r[0].startswith("demo_")]
+    expected = {e.key for e in SCENARIOS["dup"] + SCENARIOS["ws"] if e.occurred_at and clean(e.event_id)}
+    got = {(r[0], r[1]) for r in consumer.query("select source_name, event_id from idr_events")}
+    assert got == {(source, event_id) for source, event_id, _ in expected}
+
+
+def test__hostile__consumer_project__seeds_switched_off_as_the_readme_says_still_parses(package):
+    consumer = _consumer(package, "seeds_off", {"idr_segment_schema": "segment"},
+                         "seeds:\n  identity_resolution:\n    +enabled: false\n")
+    result = consumer.dbt("parse", "--no-partial-parse")
+    assert result.success, _failure_text(result)
+
+
+def test__hostile__consumer_project__without_a_segment_schema_is_told_which_var_to_set(package):
+    consumer = _consumer(package, "no_vars", {})
+    result = consumer.dbt("parse", "--no-partial-parse")
+    assert not result.success
+    assert ("set the var idr_segment_schema to the schema holding your Segment tables (identifies, tracks, pages,"
+            " ...), or switch them off with idr_segment_<table>_enabled: false") in _failure_text(result)
+
+
+def test__hostile__consumer_project__a_missing_segment_table_names_the_vars(package):
+    consumer = _consumer(package, "wrong_schema", {"idr_segment_schema": "nowhere"})
+    result = consumer.dbt("build")
+    assert not result.success
+    assert ("Segment table 'identifies' was not found: check idr_segment_schema / idr_segment_identifies_table,"
+            " or set idr_segment_identifies_enabled: false") in _failure_text(result)
+
+
+# ------------------------------------------------------------------------------------------------
+# 9. Marts out of step after a stopped build
+# ------------------------------------------------------------------------------------------------
+STOP_MACRO = """{% macro idr_test_stop() %}
+    {{- "select cast('stopped' as integer)" if var('idr_test_stop', false) else 'select 1' -}}
+{% endmacro %}
+"""
+STEP_A = [track("s9-e1", 0, anonymous_id="s9-a1", email="s9-m1@x.com"),
+          track("s9-e2", 1, anonymous_id="s9-a2", email="s9-m2@x.com")]
+STEP_B = [track("s9-e3", 2, anonymous_id="s9-a1", email="s9-m2@x.com")]  # merges the two profiles
+
+
+def _marts_in_step_test(project: Project):
+    return project.dbt("test", "--select", "idr_assert_marts_in_step", vars=SOURCES_VARS)
+
+
+def test__hostile__failed_mart__rolled_back_whole_flagged_by_a_shipped_test_then_repaired(project_factory, adapter):
+    """idr_profiles fails after writing, before committing (a failing post-hook): on DuckDB and
+    PostgreSQL its write is rolled back (readers see the old table whole), the views already show the
+    new profiles, the shipped test idr_assert_marts_in_step fails until the next build, which repairs
+    every mart. The first build reads only empty tables."""
+    _not_on_spark(adapter)
+    project = project_factory("stopped")
+    (project.dir / "macros" / "idr_test_stop.sql").write_text(STOP_MACRO)
+    config = project.dir / "dbt_project.yml"
+    block = "    marts:\n      +materialized: idr_incremental\n"
+    config.write_text(config.read_text().replace(
+        block, block + '      idr_profiles:\n        +post-hook: "{{ idr_test_stop() }}"\n'))
+
+    project.load(to_rows([]))
+    result = project.build(SOURCES_VARS)
+    assert result.success, result.failures or result.exception
+    assert project.query("select (select count(*) from idr_events), (select count(*) from idr_profiles),"
+                         " (select count(*) from idr_identifiers), (select count(*) from idr_quarantined_rows)"
+                         ) == [(0, 0, 0, 0)]
+
+    project.load(to_rows(STEP_A))
+    assert project.build(SOURCES_VARS).success
+    old_profiles = sorted(project.query("select profile_id, identifier_count from idr_profiles"))
+    assert [n for _, n in old_profiles] == [2, 2]
+
+    project.load(to_rows(STEP_A + STEP_B))
+    stopped = project.build({**SOURCES_VARS, "idr_test_stop": True})
+    assert not stopped.success
+    assert any(f.startswith("idr_profiles: error") for f in stopped.failures), stopped.failures
+    assert sorted(project.query("select profile_id, identifier_count from idr_profiles")) == old_profiles
+    assert project.query("select count(distinct profile_id), count(*) from idr_identifiers") == [(1, 4)]
+    flagged = _marts_in_step_test(project)
+    assert not flagged.success
+    assert "idr_assert_marts_in_step" in " ".join(flagged.failures)
+
+    repaired = project.build(SOURCES_VARS)
+    assert repaired.success, repaired.failures or repaired.exception
+    assert _marts_in_step_test(project).success
+    scratch = project_factory("stopped_scratch")
+    scratch.load(to_rows(STEP_A + STEP_B))
+    assert scratch.build(SOURCES_VARS).success
+    assert snapshot_partition(project) == snapshot_partition(scratch)
+
+
+def test__hostile__swap_stopped_between_renames__restored_from_the_backup(hostile):
+    """A table rewritten by a swap (Spark rewrites every incremental table so) and stopped between
+    its two renames exists only as <name>__dbt_backup, next to the new table built aside: the next
+    run puts the backup back instead of starting the state over, so published ids are kept."""
+    before = snapshot(hostile)
+    published = hostile.query("select count(*), min(profile_published_at) from int_idr__node_profiles")
+    hostile.query("alter table int_idr__node_profiles rename to int_idr__node_profiles__dbt_backup")
+    hostile.query("create table int_idr__node_profiles__dbt_tmp as select * from int_idr__node_profiles__dbt_backup")
+    result = hostile.build(VARS)
+    assert result.success, result.failures or result.exception
+    assert any("restored" in line and "int_idr__node_profiles__dbt_backup" in line for line in result.logs)
+    names = hostile.relation_names()
+    assert "int_idr__node_profiles" in names
+    assert not [n for n in names if n.endswith(("__dbt_backup", "__dbt_tmp"))]
+    assert hostile.query("select count(*), min(profile_published_at) from int_idr__node_profiles") == published
+    assert snapshot(hostile) == before
+
+
+# ------------------------------------------------------------------------------------------------
+# 100k events sharing one identifier
+# ------------------------------------------------------------------------------------------------
+def test__hostile__hundred_thousand_events_share_one_email__one_hub_profile_and_limits_hold(project_factory, adapter):
+    """100,000 tracks carry one email, each its own anonymous id, every 1000th a user id: the first
+    user takes the email and every anonymous id with it; the 99 later users keep their own events."""
+    _not_on_spark(adapter)
+    events = [track(f"hub-e{i}", i / 60, anonymous_id=f"hub-a{i}", email="hub@x.com",
+                    **({"user_id": f"hub-u{i // 1000}"} if i % 1000 == 0 else {})) for i in range(100_000)]
+    project = project_factory("hub")
+    project.load(to_rows(events))
+    started = time.monotonic()
+    result = project.build(SOURCES_VARS)
+    assert result.success, result.failures or result.exception
+    print(f"\n100k events: built in {time.monotonic() - started:.1f}s")
+    hub = project.query("select profile_id from idr_identifiers where identifier_value = 'hub@x.com'")[0][0]
+    assert project.query(f"select identifier_count, anonymous_id_count, user_id_count, event_count, primary_user_id"
+                         f" from idr_profiles where profile_id = '{hub}'") == [(99_903, 99_901, 1, 99_901, "hub-u0")]
+    assert project.query("select count(*), max(identifier_count), sum(event_count) from idr_profiles") == [
+        (100, 99_903, 100_000)]
+    assert project.query("select count(*), sum(case when status = 'rejected' then 1 else 0 end) from idr_edges") == [
+        (100_100, 99)]
+    assert project.query("select count(*) from idr_identifiers") == [(100_101,)]
