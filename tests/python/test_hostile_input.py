@@ -28,9 +28,12 @@ T0 = datetime(2024, 1, 1, 12, 0, 0)
 LOADED = datetime(2024, 1, 2, 0, 0, 0)
 BIG = 10 * 1024
 
-# the build's config: the defaults plus mixed-case blocked values and a pattern
-BLOCKED_VALUES = (*DEFAULT_BLOCKED_VALUES, "Guest@Example.COM", "Test User")
-BLOCKED_PATTERNS = (*DEFAULT_BLOCKED_PATTERNS, "Temp-[0-9]+")
+# the build's config: the defaults plus mixed-case blocked values and a pattern, config values that
+# look like SQL (plain data: they must neither break nor run anything), and an identifier mapping of
+# its own (so the check that every mapped column exists runs; context_traits_email is in tracks only)
+SQL_VALUE = "x'); drop table segment.canary; --"
+BLOCKED_VALUES = (*DEFAULT_BLOCKED_VALUES, "Guest@Example.COM", "Test User", SQL_VALUE)
+BLOCKED_PATTERNS = (*DEFAULT_BLOCKED_PATTERNS, "Temp-[0-9]+", "it's-[0-9]+")
 CONFIG = Config(blocked_values=BLOCKED_VALUES, blocked_patterns=BLOCKED_PATTERNS, traits=TRAITS,
                 source_traits=SOURCE_TRAITS)
 
@@ -50,6 +53,9 @@ VARS = {
     "idr_sources": SOURCES_VARS["idr_sources"] + TYPED_SOURCES,
     "idr_blocked_values": list(BLOCKED_VALUES),
     "idr_blocked_patterns": list(BLOCKED_PATTERNS),
+    "idr_hash_salt": SQL_VALUE,
+    "idr_segment_identifiers": {"user_id": ["user_id"], "anonymous_id": ["anonymous_id"],
+                                "email": ["email", "context_traits_email"]},
 }
 EVENT_SOURCES = ("segment.identifies", "segment.tracks", "segment.pages", "crm_contacts")
 
@@ -172,6 +178,7 @@ SCENARIOS: dict[str, list[Event]] = {
         track("case-e4", 0, user_id="Unknown", anonymous_id="NaN"),
         track("case-e5", 0, user_id="TEST USER", anonymous_id="Temp-123"),
         track("case-e6", 0, user_id="case-u6", anonymous_id="temp-123"),  # patterns are case-sensitive
+        track("case-e7", 0, user_id="X'); DROP TABLE segment.canary; --", anonymous_id="it's-42"),
     ],
 }
 
@@ -243,6 +250,7 @@ def hostile(project_factory) -> Project:
     load_all(project)
     result = project.build(VARS)
     assert result.success, result.failures or result.exception
+    project.build_result = result
     return project
 
 
@@ -440,8 +448,16 @@ def test__hostile__null_time_or_event_id__quarantined_and_the_build_succeeds(mar
     assert not marts.values("null-a1") | marts.values("null-a2")
 
 
+def test__hostile__quarantined_rows__a_shipped_test_warns_with_their_count(hostile, marts):
+    logs = "\n".join(hostile.build_result.logs)
+    assert "Warning in test idr_warn_quarantined_rows" in logs
+    assert f"Got {len(marts.quarantined)} results, configured to warn if != 0" in logs
+
+
 def test__hostile__every_input_row__ends_in_idr_events_or_in_quarantine(hostile, marts):
-    """Each distinct delivered row is an event, a copy of one (delivery_count), or quarantined."""
+    """Each distinct delivered row is an event, a copy of one (delivery_count), or quarantined; the
+    shipped test idr_assert_every_delivered_row_accounted_for passed in the build."""
+    assert any("PASS idr_assert_every_delivered_row_accounted_for" in line for line in hostile.build_result.logs)
     staged = Counter(r[0] for r in hostile.query(
         "select source_name from int_idr__deliveries"))
     accounted = Counter()
@@ -509,10 +525,12 @@ def test__hostile__quotes_backslashes_and_sql__are_plain_data(hostile, marts):
 def test__hostile__mixed_case_blocked_values__blocked_in_any_case(marts):
     """Blocked values match ignoring case (in the data and in the config); patterns are
     case-sensitive regular expressions."""
-    for event_id, blocked in (("case-e1", 1), ("case-e2", 1), ("case-e4", 2), ("case-e5", 2), ("case-e6", 0)):
+    for event_id, blocked in (("case-e1", 1), ("case-e2", 1), ("case-e4", 2), ("case-e5", 2), ("case-e6", 0),
+                              ("case-e7", 2)):
         assert marts.event("segment.tracks", event_id)["blocked_identifier_count"] == blocked, event_id
     assert marts.event("segment.identifies", "case-e3")["blocked_identifier_count"] == 2
     assert marts.event("segment.tracks", "case-e4")["unresolved_reason"] == "all_identifiers_blocked"
+    assert marts.event("segment.tracks", "case-e7")["unresolved_reason"] == "all_identifiers_blocked"
     assert marts.values("case-") == {("anonymous_id", "case-a1"), ("anonymous_id", "case-a2"),
                                      ("anonymous_id", "case-a3"), ("user_id", "case-u6")}
     assert ("anonymous_id", "temp-123") in marts.identifiers
@@ -754,7 +772,7 @@ def test__hostile__swap_stopped_between_renames__restored_from_the_backup(hostil
     published = hostile.query("select count(*), min(profile_published_at) from int_idr__node_profiles")
     hostile.query("alter table int_idr__node_profiles rename to int_idr__node_profiles__dbt_backup")
     hostile.query("create table int_idr__node_profiles__dbt_tmp as select * from int_idr__node_profiles__dbt_backup")
-    result = hostile.build(VARS)
+    result = hostile.dbt("build", "--select", "int_idr__node_profiles+", "--exclude", "resource_type:seed", vars=VARS)
     assert result.success, result.failures or result.exception
     assert any("restored" in line and "int_idr__node_profiles__dbt_backup" in line for line in result.logs)
     names = hostile.relation_names()

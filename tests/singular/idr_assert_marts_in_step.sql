@@ -4,7 +4,7 @@
     same identifier and event counts. Marts are written one model at a time; a build stopped after
     int_idr__node_profiles and before idr_profiles (or one whose idr_profiles failed) leaves them
     apart. Returns one row per profile that differs, so `dbt test` fails until the next build has
-    caught idr_profiles up (see DECISIONLOG, "Marts published one model at a time").
+    caught idr_profiles up (DECISIONLOG 17, "Marts are published one model at a time").
 -#}
 with mapped as (
 
