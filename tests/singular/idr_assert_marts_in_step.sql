@@ -1,46 +1,64 @@
 {#-
-    idr_profiles agrees with the profile of every identifier (int_idr__node_profiles, which
-    idr_identifiers and idr_events read through views): the same profile ids, and per profile the
-    same identifier and event counts. Marts are written one model at a time; a build stopped after
-    int_idr__node_profiles and before idr_profiles (or one whose idr_profiles failed) leaves them
-    apart. Returns one row per profile that differs, so `dbt test` fails until the next build has
-    caught idr_profiles up (DECISIONLOG 17, "Marts are published one model at a time").
+    idr_profiles agrees with the views readers join it to: every profile id of idr_identifiers and
+    idr_events is in idr_profiles and the other way round, with the same identifier count, event
+    count and first/last seen. Marts are written one model at a time; a build stopped after
+    int_idr__node_profiles (which the views read) and before idr_profiles, or one whose idr_profiles
+    failed, leaves them apart. Returns one row per profile that differs, so that `dbt test` fails
+    until the next build has caught idr_profiles up (DECISIONLOG 17, "Marts are published one model
+    at a time"). Only marts are read: a build that selects part of the package does not trip it.
 -#}
-with mapped as (
+with identifiers as (
 
     select
-        node_profiles.profile_id,
+        profile_id,
         count(*) as identifier_count,
-        sum(nodes.anchored_event_count) as event_count
-    from {{ ref('int_idr__node_profiles') }} as node_profiles
-    inner join {{ ref('int_idr__nodes') }} as nodes
-        on node_profiles.node_id = nodes.node_id
-    where node_profiles.profile_id is not null
-    group by node_profiles.profile_id
+        min(first_seen_at) as first_seen_at,
+        max(last_seen_at) as last_seen_at
+    from {{ ref('idr_identifiers') }}
+    group by profile_id
 
 ),
 
-published as (
+events as (
 
-    select profile_id, identifier_count, event_count from {{ ref('idr_profiles') }}
+    select profile_id, count(*) as event_count
+    from {{ ref('idr_events') }}
+    where profile_id is not null
+    group by profile_id
+
+),
+
+mapped as (
+
+    select
+        identifiers.profile_id,
+        identifiers.identifier_count,
+        coalesce(events.event_count, 0) as event_count,
+        identifiers.first_seen_at,
+        identifiers.last_seen_at
+    from identifiers
+    left join events
+        on identifiers.profile_id = events.profile_id
 
 ),
 
 final as (
 
     select
-        coalesce(mapped.profile_id, published.profile_id) as profile_id,
-        mapped.identifier_count as identifiers_mapped,
-        published.identifier_count as identifiers_in_idr_profiles,
-        mapped.event_count as events_mapped,
-        published.event_count as events_in_idr_profiles
+        coalesce(mapped.profile_id, profiles.profile_id) as profile_id,
+        mapped.identifier_count as identifiers_now,
+        profiles.identifier_count as identifiers_in_idr_profiles,
+        mapped.event_count as events_now,
+        profiles.event_count as events_in_idr_profiles
     from mapped
-    full outer join published
-        on mapped.profile_id = published.profile_id
+    full outer join {{ ref('idr_profiles') }} as profiles
+        on mapped.profile_id = profiles.profile_id
     where mapped.profile_id is null
-        or published.profile_id is null
-        or mapped.identifier_count <> published.identifier_count
-        or mapped.event_count <> published.event_count
+        or profiles.profile_id is null
+        or mapped.identifier_count <> profiles.identifier_count
+        or mapped.event_count <> profiles.event_count
+        or mapped.first_seen_at <> profiles.first_seen_at
+        or mapped.last_seen_at <> profiles.last_seen_at
 
 )
 
