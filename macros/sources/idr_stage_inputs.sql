@@ -58,8 +58,8 @@ renamed__{{ loop.index }} as (
 
     select
         '{{ input["name"] }}' as source_name,
-        {{ identity_resolution.idr_column_or_null(columns, input['event_id'], string_type, required=true, where=where) }}
-            as event_id,
+        {{ identity_resolution.idr_column_or_null(
+            columns, input['event_id'], string_type, required=true, where=where) }} as event_id,
         {%- if input['version'] %}
         {{ identity_resolution._idr_version_text(columns, input['version'], where) }} as event_version,
         {%- else %}
@@ -67,8 +67,8 @@ renamed__{{ loop.index }} as (
         {%- endif %}
         {{ identity_resolution._idr_time_column(columns, input['occurred_at'], where, true,
             '_idr_occurred_at_text' if '_idr_occurred_at_text' in helpers else none) }} as occurred_at,
-        {{ identity_resolution.idr_column_or_null(columns, input['occurred_at'], string_type, required=true, where=where) }} is null
-            as is_occurred_at_missing,
+        {{ identity_resolution.idr_column_or_null(
+            columns, input['occurred_at'], string_type, required=true, where=where) }} is null as is_occurred_at_missing,
         {%- if input['loaded_at'] %}
         {{ identity_resolution._idr_time_column(columns, input['loaded_at'], where, required,
             '_idr_loaded_at_text' if '_idr_loaded_at_text' in helpers else none) }} as loaded_at,
@@ -85,7 +85,8 @@ renamed__{{ loop.index }} as (
         {{ text }} as raw__{{ slot['column'] }},
         {%- endfor %}
         {%- for trait in cfg['traits'] %}
-        {%- set text = identity_resolution._idr_first_text(columns, [trait] if trait in input['traits'] else [], required, where) %}
+        {%- set text = identity_resolution._idr_first_text(
+            columns, [trait] if trait in input['traits'] else [], required, where) %}
         {%- if not text.startswith('cast(null ') %}{% do filled.append('trait__' ~ trait) %}{% endif %}
         {{ text }} as trait__{{ trait }},
         {%- endfor %}

@@ -36,12 +36,8 @@ def _literal(adapter: str, kind: str, value) -> str:
         return f"date '{value.isoformat()}'"
     if kind in ("timestamp", "timestamptz"):
         assert isinstance(value, datetime)
-        text = value.isoformat(sep=" ")
-        if kind == "timestamptz":
-            assert value.tzinfo is not None, "a timestamptz value needs an offset"
-            return f"cast('{text}' as {COLUMN_TYPES[adapter][kind]})"
-        assert value.tzinfo is None, "a timestamp value has no offset"
-        return f"cast('{text}' as {COLUMN_TYPES[adapter][kind]})"
+        assert (value.tzinfo is not None) == (kind == "timestamptz"), "timestamptz values (only) carry an offset"
+        return f"cast('{value.isoformat(sep=' ')}' as {COLUMN_TYPES[adapter][kind]})"
     text = str(value)
     if adapter == "spark":  # backslash is an escape character in Spark string literals
         return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"

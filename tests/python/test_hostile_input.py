@@ -18,11 +18,13 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from compare import Marts as CompareMarts
+from compare import mismatches
 from harness import Project
 from hostile import ConsumerProject, dbt_in_child, other_time_zone, typed_table
 from logs import SOURCE_TRAITS, SOURCES_VARS, TRAITS, to_rows
 from reference import DEFAULT_BLOCKED_PATTERNS, DEFAULT_BLOCKED_VALUES, Config, Event, clean, resolve
-from snapshots import snapshot, snapshot_partition
+from snapshots import snapshot
 
 T0 = datetime(2024, 1, 1, 12, 0, 0)
 LOADED = datetime(2024, 1, 2, 0, 0, 0)
@@ -758,10 +760,7 @@ def test__hostile__failed_mart__rolled_back_whole_flagged_by_a_shipped_test_then
     repaired = project.build(SOURCES_VARS)
     assert repaired.success, repaired.failures or repaired.exception
     assert _marts_in_step_test(project).success
-    scratch = project_factory("stopped_scratch")
-    scratch.load(to_rows(STEP_A + STEP_B))
-    assert scratch.build(SOURCES_VARS).success
-    assert snapshot_partition(project) == snapshot_partition(scratch)
+    assert not mismatches(CompareMarts(project), resolve(STEP_A + STEP_B), "s9-", exact_ids=False)
 
 
 def test__hostile__swap_stopped_between_renames__restored_from_the_backup(hostile):
@@ -777,7 +776,9 @@ def test__hostile__swap_stopped_between_renames__restored_from_the_backup(hostil
     assert any("restored" in line and "int_idr__node_profiles__dbt_backup" in line for line in result.logs)
     names = hostile.relation_names()
     assert "int_idr__node_profiles" in names
-    assert not [n for n in names if n.endswith(("__dbt_backup", "__dbt_tmp"))]
+    assert not [n for n in names if n.endswith("__dbt_backup")]
+    if hostile.backend.adapter != "spark":  # Spark lists the session's temporary views (__dbt_tmp) too
+        assert "int_idr__node_profiles__dbt_tmp" not in names
     assert hostile.query("select count(*), min(profile_published_at) from int_idr__node_profiles") == published
     assert snapshot(hostile) == before
 
