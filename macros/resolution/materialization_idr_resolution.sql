@@ -70,8 +70,8 @@
             from candidates
             inner join ' ~ nodes ~ ' as nodes on candidates.node_id = nodes.node_id') -%}
     {%- endif -%}
-    {%- do identity_resolution.idr_log('region: ' ~ identity_resolution.idr_query_value('select count(*) from ' ~ work['region'])
-        ~ ' nodes to resolve' ~ (' (all)' if rebuild else '')) -%}
+    {%- set region_size = identity_resolution.idr_query_value('select count(*) from ' ~ work['region']) -%}
+    {%- do identity_resolution.idr_log('region: ' ~ region_size ~ ' nodes to resolve' ~ (' (all)' if rebuild else '')) -%}
 
     {#- 3. resolve it -#}
     {%- set region_nodes = 'select nodes.node_id, nodes.priority_rank as limit_key from ' ~ nodes ~ ' as nodes
@@ -93,10 +93,16 @@
         from ' ~ edges ~ ' as edges
         inner join ' ~ nodes ~ ' as end_a on edges.node_a = end_a.node_id
         inner join ' ~ nodes ~ ' as end_b on edges.node_b = end_b.node_id' -%}
-    {%- set resolved = identity_resolution.idr_resolve(region_nodes, region_edges, edge_details,
-        ['first_seen_at', 'weaker_rank', 'name_ordinal_a', identity_resolution.idr_binary_order('value_a'),
-         'name_ordinal_b', identity_resolution.idr_binary_order('value_b')],
-        cfg['limits'], max_rounds) -%}
+    {%- if region_size == 0 -%}
+        {#- nothing to resolve (a run without new identifiers or edges): skip the loops -#}
+        {%- set resolved = {'sql': 'select node_id, node_id as cc_id, node_id as component_id from '
+            ~ work['region'], 'work_tables': [], 'rounds': {'components': 0, 'limits': 0}} -%}
+    {%- else -%}
+        {%- set resolved = identity_resolution.idr_resolve(region_nodes, region_edges, edge_details,
+            ['first_seen_at', 'weaker_rank', 'name_ordinal_a', identity_resolution.idr_binary_order('value_a'),
+             'name_ordinal_b', identity_resolution.idr_binary_order('value_b')],
+            cfg['limits'], max_rounds) -%}
+    {%- endif -%}
     {%- do identity_resolution.idr_create_work_table(work['result'], resolved['sql']) -%}
 
     {#- 4. write (rows with _idr_deleted delete their node) -#}
@@ -114,11 +120,15 @@
             {%- do adapter.rename_relation(intermediate_relation, target_relation) -%}
         {%- endif -%}
     {%- else -%}
-        {%- set temp_relation = make_temp_relation(target_relation) -%}
-        {%- do run_query(get_create_table_as_sql(True, temp_relation, sql)) -%}
-        {%- call statement('main') -%}
-            {{ identity_resolution.idr_apply_changes(target_relation, temp_relation, ['node_id'], written, true) }}
-        {%- endcall -%}
+        {%- set staged = identity_resolution.idr_stage_changes(target_relation, sql) -%}
+        {%- if identity_resolution.idr_has_rows(staged) -%}
+            {%- call statement('main') -%}
+                {{ identity_resolution.idr_apply_changes(target_relation, staged, ['node_id'], written, true) }}
+            {%- endcall -%}
+        {%- else -%}
+            {%- call statement('main') -%} select 1 as nothing_changed {%- endcall -%}
+        {%- endif -%}
+        {%- do identity_resolution.idr_drop_staged_changes(staged) -%}
     {%- endif -%}
 
     {%- set should_revoke = should_revoke(existing_relation, full_refresh_mode=rebuild) -%}

@@ -14,7 +14,8 @@
     A rebuild follows dbt's table materialization: create into an intermediate relation, swap it in
     (no moment without a table), grants, docs, contract (get_create_table_as_sql). An update writes
     the rows into a temp relation, then idr_apply_changes replaces the changed keys in one
-    transaction (Spark: a rewrite and a rename, see there). Each update first checks that this
+    transaction (Spark: a rewrite and a rename, see there); a run with no changed row writes nothing.
+    Each update first checks that this
     run's batch time is later than every batch already written: a clock that went backwards would
     otherwise hide this run's rows from the models downstream. A table a stopped run left under its
     backup name (Spark, between the two renames of a swap) is put back first
@@ -54,11 +55,16 @@
         {%- endif -%}
     {%- else -%}
         {%- do identity_resolution._idr_check_batch_order(target_relation) -%}
-        {%- set temp_relation = make_temp_relation(target_relation) -%}
-        {%- do run_query(get_create_table_as_sql(True, temp_relation, sql)) -%}
-        {%- call statement('main') -%}
-            {{ identity_resolution.idr_apply_changes(target_relation, temp_relation, key_columns, written, has_deletes) }}
-        {%- endcall -%}
+        {%- set staged = identity_resolution.idr_stage_changes(target_relation, sql) -%}
+        {%- if identity_resolution.idr_has_rows(staged) -%}
+            {%- call statement('main') -%}
+                {{ identity_resolution.idr_apply_changes(target_relation, staged, key_columns, written, has_deletes) }}
+            {%- endcall -%}
+        {%- else -%}
+            {#- nothing changed: the table is not touched -#}
+            {%- call statement('main') -%} select 1 as nothing_changed {%- endcall -%}
+        {%- endif -%}
+        {%- do identity_resolution.idr_drop_staged_changes(staged) -%}
     {%- endif -%}
 
     {%- set should_revoke = should_revoke(existing_relation, full_refresh_mode=rebuild) -%}
