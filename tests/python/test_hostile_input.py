@@ -786,6 +786,7 @@ def test__hostile__swap_stopped_between_renames__restored_from_the_backup(hostil
 # ------------------------------------------------------------------------------------------------
 # 100k events sharing one identifier
 # ------------------------------------------------------------------------------------------------
+@pytest.mark.slow  # about 10 s on DuckDB, 40 s on PostgreSQL
 def test__hostile__hundred_thousand_events_share_one_email__one_hub_profile_and_limits_hold(project_factory, adapter):
     """100,000 tracks carry one email, each its own anonymous id, every 1000th a user id: the first
     user takes the email and every anonymous id with it; the 99 later users keep their own events."""
