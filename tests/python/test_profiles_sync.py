@@ -1,0 +1,284 @@
+"""Profiles Sync compatible models: a small Segment-shaped log built in five incremental runs, and
+every Profiles Sync model checked row by row against expectations derived by hand.
+
+Three stories share the project (each under its own prefix):
+
+* ``m-``: profiles created, merged (the older id survives), merged again (recursive entries);
+* ``s-``: a late event splits a profile (Segment never splits: how it shows in these tables);
+* ``g-``: an email suppressed after it was mapped (its value leaves every Profiles Sync table).
+
+Profile ids are named as the package names a new profile: md5 of its earliest identifier.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from harness import as_datetime
+from logs import SOURCES_VARS, to_rows
+from reference import profile_id_for
+from scenarios import at, identify, page, track
+
+VARS = {**SOURCES_VARS, "idr_suppressions": "gdpr.suppressed", "idr_profiles_sync_enabled": True}
+
+
+def _traits(event, **traits):
+    return replace(event, traits=tuple(traits.items()))
+
+
+# run -> events delivered in that run
+RUNS = [
+    [page("m-e1", 0, anonymous_id="m-a1"),
+     _traits(identify("m-e2", 1, anonymous_id="m-a1", email="m-jane@x.com"), name="Jane"),
+     identify("s-e1", 10, anonymous_id="s-a1", email="s-m1@x.com"),
+     identify("s-e2", 20, user_id="s-u2", email="s-m1@x.com"),
+     identify("g-e1", 0, user_id="g-u1", email="g-m@x.com")],
+    [page("m-e3", 10, anonymous_id="m-a2"),
+     track("m-e4", 11, anonymous_id="m-a3"),
+     # late: earlier than everything of its story, it takes user_id s-u1 into the profile first
+     identify("s-e0", 5, user_id="s-u1", anonymous_id="s-a1")],
+    [identify("m-e5", 12, anonymous_id="m-a4", user_id="m-u1"),
+     _traits(identify("m-e6", 13, anonymous_id="m-a2", email="m-jane@x.com"), name="Jane Doe")],
+    [track("m-e7", 20, anonymous_id="m-a3", user_id="m-u1")],
+    [_traits(identify("m-e8", 30, user_id="m-u1", email="m-jane@x.com"), plan="pro")],
+]
+SUPPRESSED_FROM_RUN = 2
+SUPPRESSED = [{"identifier_type": "email", "identifier_value": "g-m@x.com", "reason": "erasure request"}]
+
+A = profile_id_for(("anonymous_id", "m-a1"))
+B = profile_id_for(("anonymous_id", "m-a2"))
+C = profile_id_for(("anonymous_id", "m-a3"))
+D = profile_id_for(("user_id", "m-u1"))
+S = profile_id_for(("email", "s-m1@x.com"))
+U2 = profile_id_for(("user_id", "s-u2"))
+G = profile_id_for(("user_id", "g-u1"))
+NAMES = {A: "A", B: "B", C: "C", D: "D", S: "S", U2: "U2", G: "G"}
+
+
+def _sorted(rows) -> list:
+    """Rows in a fixed order (None sorts like any other value)."""
+    return sorted(rows, key=repr)
+
+
+def _name(value):
+    return NAMES.get(value, value)
+
+
+def _schema(project) -> str:
+    """Where dbt puts the Profiles Sync models: the target schema + `_profiles_sync`."""
+    return f"{getattr(project.backend, 'dbt_schema', 'main')}_profiles_sync"
+
+
+class Story:
+    def __init__(self, project):
+        self.project = project
+        self.run_times: list[datetime] = []
+        self.checks: list[str] = []
+
+    def ps(self, relation: str) -> str:
+        return f"{_schema(self.project)}.{relation}"
+
+    def rows(self, relation: str) -> list[dict]:
+        return self.project.rows(self.ps(relation))
+
+    def run_of(self, value) -> int:
+        """The index of the run that wrote a row, from its seq (text) or uuid_ts (timestamp)."""
+        when = datetime.fromisoformat(value) if isinstance(value, str) else as_datetime(value)
+        return self.run_times.index(when)
+
+
+def _check_invariants(story: Story, run: int) -> None:
+    """After every run: the Profiles Sync views agree with the package's own marts."""
+    p = story.project
+    id_map = {r["profile_id"]: r["current_profile_id"] for r in p.rows("idr_profile_id_map")
+              if r["current_profile_id"] is not None}
+    graph = {r["segment_id"]: r["canonical_segment_id"] for r in story.rows("id_graph")}
+    assert graph == id_map, f"run {run}: id_graph != idr_profile_id_map"
+    identifiers = {(r["identifier_type"], r["identifier_value"]): r["profile_id"] for r in p.rows("idr_identifiers")}
+    mapping = {(r["external_id_type"], r["external_id_value"]): r["canonical_segment_id"]
+               for r in story.rows("external_id_mapping")}
+    assert mapping == identifiers, f"run {run}: external_id_mapping != idr_identifiers"
+    traits = {r["profile_id"]: (r["email"], r["name"], r["plan"]) for r in p.rows("idr_profile_traits")}
+    synced = {r["canonical_segment_id"]: (r["email"], r["name"], r["plan"]) for r in story.rows("profile_traits")
+              if r["merged_to"] is None}
+    assert synced == traits, f"run {run}: profile_traits != idr_profile_traits"
+
+
+@pytest.fixture(scope="module")
+def story(project_factory) -> Story:
+    project = project_factory("profiles_sync")
+    told = Story(project)
+    delivered = []
+    for run, events in enumerate(RUNS):
+        delivered += [replace(e, loaded_at=at(24 * 60 * (run + 1))) for e in events]
+        suppressed = SUPPRESSED if run >= SUPPRESSED_FROM_RUN else []
+        project.load({**to_rows(delivered), ("gdpr", "suppressed"): suppressed})
+        result = project.build(VARS)
+        assert result.success, f"run {run}: {result.failures or result.exception}"
+        told.run_times.append(as_datetime(project.query("select max(_batch_at) from int_idr__deliveries")[0][0]))
+        _check_invariants(told, run)
+    return told
+
+
+def test__profiles_sync__id_graph_updates_record_creations_merges_recursive_entries_and_splits(story):
+    rows = _sorted((_name(r["segment_id"]), _name(r["canonical_segment_id"]), r["change_type"], story.run_of(r["seq"]),
+                   r["triggering_event_type"], r["triggering_event_id"], r["timestamp"])
+                  for r in story.rows("id_graph_updates"))
+    assert rows == _sorted([
+        ("A", "A", "created", 0, "page", "m-e1", at(0)),
+        ("B", "B", "created", 1, "page", "m-e3", at(10)),
+        ("C", "C", "created", 1, "track", "m-e4", at(11)),
+        ("D", "D", "created", 2, "identify", "m-e5", at(12)),
+        # B and A share jane's email: A was published first, so A survives
+        ("B", "A", "merged", 2, "identify", "m-e6", at(13)),
+        ("D", "C", "merged", 3, "track", "m-e7", at(20)),
+        ("C", "A", "merged", 4, "identify", "m-e8", at(30)),
+        # Segment's recursive entry: D pointed to C, C merged into A
+        ("D", "A", "remapped", 4, "identify", "m-e8", at(30)),
+        ("S", "S", "created", 0, "identify", "s-e1", at(10)),
+        # a late event split S: the part holding s-u2 gets a new id (Segment never splits)
+        ("U2", "U2", "split", 1, "identify", "s-e0", at(5)),
+        ("G", "G", "created", 0, "identify", "g-e1", at(0)),
+    ])
+    assert len({r["id"] for r in story.rows("id_graph_updates")}) == len(rows)
+
+
+def test__profiles_sync__identifier_rows_are_not_rewritten_on_merge(story):
+    rows = _sorted((r["external_id_type"], r["external_id_value"], _name(r["segment_id"]), r["__operation"],
+                   r["change_type"], story.run_of(r["seq"]), r["triggering_event_type"], r["triggering_event_id"])
+                  for r in story.rows("external_id_mapping_updates"))
+    assert rows == _sorted([
+        ("anonymous_id", "m-a1", "A", "CREATED", "mapped", 0, "page", "m-e1"),
+        ("email", "m-jane@x.com", "A", "CREATED", "mapped", 0, "identify", "m-e2"),
+        ("anonymous_id", "m-a2", "B", "CREATED", "mapped", 1, "page", "m-e3"),
+        ("anonymous_id", "m-a3", "C", "CREATED", "mapped", 1, "track", "m-e4"),
+        ("anonymous_id", "m-a4", "D", "CREATED", "mapped", 2, "identify", "m-e5"),
+        ("user_id", "m-u1", "D", "CREATED", "mapped", 2, "identify", "m-e5"),
+        # no row for m-a2 in run 2, m-a4 / m-u1 in run 3, anything in run 4: id_graph resolves them
+        ("anonymous_id", "s-a1", "S", "CREATED", "mapped", 0, "identify", "s-e1"),
+        ("email", "s-m1@x.com", "S", "CREATED", "mapped", 0, "identify", "s-e1"),
+        ("user_id", "s-u2", "S", "CREATED", "mapped", 0, "identify", "s-e2"),
+        ("user_id", "s-u1", "S", "CREATED", "mapped", 1, "identify", "s-e0"),
+        # the split moved s-u2 without a merge: id_graph cannot say it, so a new row does
+        ("user_id", "s-u2", "U2", "CREATED", "moved", 1, "identify", "s-e0"),
+        ("user_id", "g-u1", "G", "CREATED", "mapped", 0, "identify", "g-e1"),
+        # the suppressed email: its value is blanked in every row, and its removal is a row
+        ("email", None, "G", "CREATED", "mapped", 0, "identify", "g-e1"),
+        ("email", None, "G", "REMOVED", "removed", 2, None, None),
+    ])
+    # external_id_hash: lower-hex SHA-1 of type || value (blanked with the value)
+    for r in story.rows("external_id_mapping_updates"):
+        value = r["external_id_value"]
+        expected = hashlib.sha1(f"{r['external_id_type']}{value}".encode()).hexdigest() if value is not None else None
+        assert r["external_id_hash"] == expected, r
+
+
+def test__profiles_sync__profile_traits_updates_write_a_row_when_traits_change(story):
+    rows = _sorted((_name(r["segment_id"]), r["email"], r["name"], r["plan"], story.run_of(r["seq"]))
+                  for r in story.rows("profile_traits_updates"))
+    assert rows == _sorted([
+        ("A", "m-jane@x.com", "Jane", None, 0),
+        ("B", None, None, None, 1),
+        ("C", None, None, None, 1),
+        # B merged into A: one row, for the surviving profile, with the traits combined
+        ("A", "m-jane@x.com", "Jane Doe", None, 2),
+        ("D", None, None, None, 2),
+        # run 3: D merged into C, whose traits did not change: no row
+        ("A", "m-jane@x.com", "Jane Doe", "pro", 4),
+        ("S", "s-m1@x.com", None, None, 0),
+        ("U2", "s-m1@x.com", None, None, 1),
+        # the suppressed email is blanked in the earlier row too
+        ("G", None, None, None, 0),
+        ("G", None, None, None, 2),
+    ])
+
+
+def test__profiles_sync__id_graph_and_profile_merges_point_every_id_to_its_profile(story):
+    expected = {("A", "A"), ("B", "A"), ("C", "A"), ("D", "A"), ("S", "S"), ("U2", "U2"), ("G", "G")}
+    assert {(_name(r["segment_id"]), _name(r["canonical_segment_id"])) for r in story.rows("id_graph")} == expected
+    merges = {(_name(r["segment_id"]), _name(r["canonical_segment_id"])) for r in story.rows("profile_merges")}
+    assert merges == expected
+
+
+def test__profiles_sync__profile_traits_keep_merged_to_tombstones(story):
+    rows = _sorted((_name(r["canonical_segment_id"]), r["email"], r["name"], r["plan"], _name(r["merged_to"]))
+                  for r in story.rows("profile_traits"))
+    assert rows == _sorted([
+        ("A", "m-jane@x.com", "Jane Doe", "pro", None),
+        ("B", None, None, None, "A"),
+        ("C", None, None, None, "A"),
+        ("D", None, None, None, "A"),
+        ("S", "s-m1@x.com", None, None, None),
+        ("U2", "s-m1@x.com", None, None, None),
+        ("G", None, None, None, None),
+    ])
+
+
+def test__profiles_sync__user_identifiers_and_user_traits_hold_the_current_profiles(story):
+    identifiers = _sorted((_name(r["canonical_segment_id"]), r["type"], r["value"])
+                          for r in story.rows("user_identifiers"))
+    assert identifiers == _sorted([
+        ("A", "anonymous_id", "m-a1"), ("A", "anonymous_id", "m-a2"), ("A", "anonymous_id", "m-a3"),
+        ("A", "anonymous_id", "m-a4"), ("A", "user_id", "m-u1"), ("A", "email", "m-jane@x.com"),
+        ("S", "anonymous_id", "s-a1"), ("S", "email", "s-m1@x.com"), ("S", "user_id", "s-u1"),
+        ("U2", "user_id", "s-u2"),
+        ("G", "user_id", "g-u1"),
+    ])
+    traits = _sorted((_name(r["canonical_segment_id"]), r["name"], r["value"]) for r in story.rows("user_traits"))
+    assert traits == _sorted([
+        ("A", "email", "m-jane@x.com"), ("A", "name", "Jane Doe"), ("A", "plan", "pro"),
+        ("S", "email", "s-m1@x.com"), ("U2", "email", "s-m1@x.com"),
+    ])
+
+
+def test__profiles_sync__events_carry_their_first_profile_and_their_profile_now(story):
+    stamped = {}
+    for table in ("identifies", "pages", "tracks"):
+        for r in story.rows(table):
+            stamped[r["id"]] = (table, _name(r["segment_id"]), _name(r["canonical_segment_id"]))
+    assert stamped == {
+        "m-e1": ("pages", "A", "A"),
+        "m-e2": ("identifies", "A", "A"),
+        "m-e3": ("pages", "B", "A"),
+        "m-e4": ("tracks", "C", "A"),
+        "m-e5": ("identifies", "D", "A"),
+        "m-e6": ("identifies", "A", "A"),
+        "m-e7": ("tracks", "C", "A"),
+        "m-e8": ("identifies", "A", "A"),
+        "s-e0": ("identifies", "S", "S"),
+        "s-e1": ("identifies", "S", "S"),
+        # first resolved to S; after the split, its profile is the new one
+        "s-e2": ("identifies", "S", "U2"),
+        "g-e1": ("identifies", "G", "G"),
+    }
+    # Segment's columns are kept as delivered
+    columns = set(story.project.backend.columns(story.ps("identifies")))
+    assert {"id", "timestamp", "user_id", "anonymous_id", "email", "uuid_ts", "segment_id",
+            "canonical_segment_id"} <= columns
+
+
+def test__profiles_sync__a_suppressed_value_leaves_every_profiles_sync_table(story):
+    p = story.project
+    text = "string" if p.backend.adapter == "spark" else "varchar"
+    for relation in ("id_graph_updates", "external_id_mapping_updates", "profile_traits_updates", "id_graph",
+                     "external_id_mapping", "profile_traits", "user_identifiers", "user_traits", "profile_merges"):
+        columns = p.backend.columns(story.ps(relation))
+        condition = " or ".join(f"lower(cast({c} as {text})) like '%g-m@%'" for c in columns)
+        assert p.query(f"select count(*) from {story.ps(relation)} where {condition}")[0][0] == 0, relation
+    digest = hashlib.sha1(b"emailg-m@x.com").hexdigest()
+    assert p.query(f"select count(*) from {story.ps('external_id_mapping_updates')} "
+                   f"where external_id_hash = '{digest}'")[0][0] == 0
+
+
+def test__profiles_sync__a_run_without_new_rows_writes_no_history(story):
+    p = story.project
+    counts = {r: p.query(f"select count(*) from {story.ps(r)}")[0][0]
+              for r in ("id_graph_updates", "external_id_mapping_updates", "profile_traits_updates",
+                        "int_idr__event_first_profiles")}
+    result = p.build(VARS)
+    assert result.success, result.failures or result.exception
+    assert {r: p.query(f"select count(*) from {story.ps(r)}")[0][0] for r in counts} == counts
