@@ -7,8 +7,12 @@
                            on every adapter: DuckDB, PostgreSQL, Spark (needs Java 17+ and PostgreSQL's
                            server binaries: initdb, pg_ctl; or a server named by IDR_PG_HOST)
     python3 dev.py bench   install into .venv (with test extras), then run the benchmark (see bench/)
+    python3 dev.py report  install the report's needs into .venv, then write the graph health report of the
+                           warehouse the demo built (target/graph_health_report.html; see idr_tools/report.py)
 
-Extra arguments after `test` go to pytest (once per adapter), after `bench` to the benchmark.
+Extra arguments after `test` go to pytest (once per adapter), after `bench` to the benchmark, after
+`report` to idr-report (--output, --target, --hash-values, ...).
+With CI=true, `test` first installs Debian's chromium when no Chromium is on PATH (the report's browser test).
 IDR_TEST_ADAPTERS (comma-separated, default duckdb,postgres,spark) chooses the adapters `test` runs.
 """
 
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -75,6 +80,8 @@ def test(args: list[str]) -> int:
     if unknown or not adapters:
         print(f"IDR_TEST_ADAPTERS: unknown adapter(s) {unknown}; choose from {', '.join(ADAPTERS)}")
         return 2
+    if os.environ.get("CI") == "true":
+        _install_chromium()
     status = _run(PYTHON, "-m", "ruff", "check", "dev.py", "idr_tools", "tests", "bench")
     if status != 0:
         return status
@@ -89,13 +96,33 @@ def test(args: list[str]) -> int:
     return next((s for s in statuses.values() if s != 0), 0)
 
 
+def _install_chromium() -> None:
+    """CI: the report test opens the report in headless Chromium; install Debian's package if missing."""
+    if any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")):
+        return
+    if not shutil.which("apt-get"):
+        print("no chromium and no apt-get: the report's browser test will be skipped", flush=True)
+        return
+    print("installing chromium (apt-get) for the report's browser test", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    sudo = [] if not hasattr(os, "geteuid") or os.geteuid() == 0 else ["sudo"]
+    subprocess.run([*sudo, "apt-get", "update", "-qq"], env=env, check=True)
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], env=env,
+                   check=True)
+
+
+def report(args: list[str]) -> int:
+    _install("requirements-report.txt")
+    return _run(PYTHON, "-m", "idr_tools.report", *args)
+
+
 def bench(args: list[str]) -> int:
     _install("requirements-dev.txt")
     return _run(PYTHON, "-m", "bench.benchmark", *args)
 
 
 def main() -> int:
-    commands = {"demo": demo, "test": test, "bench": bench}
+    commands = {"demo": demo, "test": test, "bench": bench, "report": report}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2

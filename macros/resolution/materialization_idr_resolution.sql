@@ -14,7 +14,8 @@
       2. the region: on a rebuild every node; otherwise the changed nodes and every node of their
          old connected components (the resolution of a component depends on its edges alone, so
          re-resolving those is exact);
-      3. resolve the region's nodes and edges (idr_resolve) into the result work table;
+      3. resolve the region's nodes and edges (idr_resolve) into the result work table, with the
+         number of rounds each loop ran (the model records them on the rows it writes);
       4. run the model's SQL, which reads the region and the result (idr_resolution_work), like
          dbt's table materialization on a rebuild (intermediate relation, swap, grants, docs,
          contract via get_create_table_as_sql), or replacing the region's rows in one transaction
@@ -103,7 +104,10 @@
              'name_ordinal_b', identity_resolution.idr_binary_order('value_b')],
             cfg['limits'], max_rounds) -%}
     {%- endif -%}
-    {%- do identity_resolution.idr_create_work_table(work['result'], resolved['sql']) -%}
+    {#- the result carries the run's round counts: the model writes them on every row it writes -#}
+    {%- do identity_resolution.idr_create_work_table(work['result'], 'select resolved.*, '
+        ~ resolved['rounds']['components'] ~ ' as component_rounds, ' ~ resolved['rounds']['limits']
+        ~ ' as limit_rounds from (' ~ resolved['sql'] ~ ') as resolved') -%}
 
     {#- 4. write (rows with _idr_deleted delete their node) -#}
     {%- set written = [] -%}

@@ -26,6 +26,16 @@ resolved as (
 
 ),
 
+run_rounds as (
+
+    {# the rounds the resolution loops took in this run (0 when the region had no edge) #}
+    select
+        coalesce(max(component_rounds), 0) as component_rounds,
+        coalesce(max(limit_rounds), 0) as limit_rounds
+    from {{ work['result'] }}
+
+),
+
 edge_ends as (
 
     select node_a as node_id from {{ ref('int_idr__edges') }}
@@ -52,9 +62,12 @@ final as (
         coalesce(resolved.cc_id, region.node_id) as cc_id,
         coalesce(resolved.component_id, region.node_id) as component_id,
         coalesce(degrees.edge_count, 0) as edge_count,
+        run_rounds.component_rounds,
+        run_rounds.limit_rounds,
         false as _idr_deleted,
         {{ identity_resolution.idr_batch_at() }} as _batch_at
     from region
+    cross join run_rounds
     left join resolved
         on region.node_id = resolved.node_id
     left join degrees
@@ -68,6 +81,8 @@ final as (
         removed.node_id as cc_id,
         removed.node_id as component_id,
         0 as edge_count,
+        0 as component_rounds,
+        0 as limit_rounds,
         true as _idr_deleted,
         {{ identity_resolution.idr_batch_at() }} as _batch_at
     from (
