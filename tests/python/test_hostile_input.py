@@ -622,9 +622,6 @@ def test__hostile__misspelt_segment_identifier_column__fails_naming_the_var(conf
     pytest.param({"idr_sources": [{**CRM, "traits": "first_name"}]},
                  "idr_sources[0] (crm_contacts).traits must be a list of strings, got: 'first_name' (a string)",
                  id="string_for_list"),
-    pytest.param({"idr_blocked_patterns": ["^[0-]*$", "(unclosed"]},
-                 "idr_blocked_patterns[1] ('(unclosed') is not a valid regular expression; fix or remove it",
-                 id="bad_regex"),
     pytest.param({"idr_blocked_patterns": ["(?i)temp-[0-9]+"]},
                  "idr_blocked_patterns[0] ('(?i)temp-[0-9]+') uses look-around, a named or atomic group, a comment,"
                  " an inline flag such as (?i)", id="inline_flag"),
@@ -633,19 +630,26 @@ def test__hostile__misspelt_segment_identifier_column__fails_naming_the_var(conf
                  "idr_identifier_types.email.blocked_patterns[0] ('[[:alpha:]]+') uses a POSIX character class",
                  id="posix_class"),
 ])
+@pytest.mark.adapter_independent  # dbt parse: no database is touched
 def test__hostile__config_errors__show_the_var_the_value_and_its_type(config_project, vars, message):
     result = config_project.dbt("parse", "--no-partial-parse", vars={**SOURCES_VARS, **vars})
     assert not result.success
     assert message in _failure_text(result)
 
 
-def test__hostile__regex_the_database_rejects__names_the_var_and_the_pattern(config_project, adapter):
-    """A pattern Python accepts but the engine does not (a possessive quantifier) fails the build
-    with the var and the pattern named, not with a raw database error."""
-    result = config_project.build({**SOURCES_VARS, "idr_blocked_patterns": ["^[0-]*$", "x*+"]})
+@pytest.mark.parametrize(("pattern", "message"), [
+    pytest.param("(unclosed", "idr_blocked_patterns[1] ('(unclosed') is not a valid regular expression;"
+                 " fix or remove it", id="invalid_everywhere"),
+    pytest.param("x*+", "idr_blocked_patterns[1] ('x*+') is not a regular expression {adapter} accepts;"
+                 " fix or remove it", id="rejected_by_the_engine"),
+])
+def test__hostile__bad_regex__names_the_var_and_the_pattern(config_project, adapter, pattern, message):
+    """A pattern that does not compile fails when dbt parses; one Python accepts but the engine
+    does not (a possessive quantifier) fails when the build starts. Both name the var and the
+    pattern, never a raw database error."""
+    result = config_project.build({**SOURCES_VARS, "idr_blocked_patterns": ["^[0-]*$", pattern]})
     assert not result.success
-    assert f"idr_blocked_patterns[1] ('x*+') is not a regular expression {adapter} accepts; fix or remove it" in (
-        _failure_text(result))
+    assert message.format(adapter=adapter) in _failure_text(result)
 
 
 # ------------------------------------------------------------------------------------------------
