@@ -55,10 +55,10 @@
     {%- endfor -%}
     {%- do lines.append('') -%}
     {%- do lines.append('Identifiers (' ~ identifiers | length ~ '):') -%}
-    {%- do lines.append('  ' ~ pad('type', 14) ~ pad('value', 32) ~ pad('first seen', 21) ~ pad('last seen', 21)
+    {%- do lines.append('  ' ~ pad('type', 14) ~ pad('value', 38) ~ pad('first seen', 21) ~ pad('last seen', 21)
         ~ pad('events', 8) ~ 'sources') -%}
     {%- for row in identifiers -%}
-        {%- do lines.append('  ' ~ pad(row['identifier_type'], 14) ~ pad(row['identifier_value'], 32)
+        {%- do lines.append('  ' ~ pad(row['identifier_type'], 14) ~ pad(row['identifier_value'], 38)
             ~ pad(row['first_seen_at'], 21) ~ pad(row['last_seen_at'], 21) ~ pad(row['event_count'], 8) ~ row['sources']
             ~ (' (profile named after it)' if row['is_profile_key'] else '')) -%}
     {%- endfor -%}

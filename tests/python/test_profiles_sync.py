@@ -5,7 +5,9 @@ Three stories share the project (each under its own prefix):
 
 * ``m-``: profiles created, merged (the older id survives), merged again (recursive entries);
 * ``s-``: a late event splits a profile (Segment never splits: how it shows in these tables);
-* ``g-``: an email suppressed after it was mapped (its value leaves every Profiles Sync table).
+* ``g-``: an email suppressed after it was mapped (its value leaves every Profiles Sync table);
+* ``c-``: the case study of Segment's Profiles Sync documentation (two anonymous visits, then the
+  second device signs up with the first one's email): Segment's documented rows.
 
 Profile ids are named as the package names a new profile: md5 of its earliest identifier.
 """
@@ -36,13 +38,17 @@ RUNS = [
      _traits(identify("m-e2", 1, anonymous_id="m-a1", email="m-jane@x.com"), name="Jane"),
      identify("s-e1", 10, anonymous_id="s-a1", email="s-m1@x.com"),
      identify("s-e2", 20, user_id="s-u2", email="s-m1@x.com"),
-     identify("g-e1", 0, user_id="g-u1", email="g-m@x.com")],
+     identify("g-e1", 0, user_id="g-u1", email="g-m@x.com"),
+     page("c-e1", 100, anonymous_id="c-a1"),
+     identify("c-e2", 101, anonymous_id="c-a1", email="c-jane@x.com")],
     [page("m-e3", 10, anonymous_id="m-a2"),
      track("m-e4", 11, anonymous_id="m-a3"),
      # late: earlier than everything of its story, it takes user_id s-u1 into the profile first
-     identify("s-e0", 5, user_id="s-u1", anonymous_id="s-a1")],
+     identify("s-e0", 5, user_id="s-u1", anonymous_id="s-a1"),
+     page("c-e3", 200, anonymous_id="c-a2")],
     [identify("m-e5", 12, anonymous_id="m-a4", user_id="m-u1"),
-     _traits(identify("m-e6", 13, anonymous_id="m-a2", email="m-jane@x.com"), name="Jane Doe")],
+     _traits(identify("m-e6", 13, anonymous_id="m-a2", email="m-jane@x.com"), name="Jane Doe"),
+     identify("c-e4", 201, anonymous_id="c-a2", email="c-jane@x.com")],
     [track("m-e7", 20, anonymous_id="m-a3", user_id="m-u1")],
     [_traits(identify("m-e8", 30, user_id="m-u1", email="m-jane@x.com"), plan="pro")],
 ]
@@ -56,7 +62,9 @@ D = profile_id_for(("user_id", "m-u1"))
 S = profile_id_for(("email", "s-m1@x.com"))
 U2 = profile_id_for(("user_id", "s-u2"))
 G = profile_id_for(("user_id", "g-u1"))
-NAMES = {A: "A", B: "B", C: "C", D: "D", S: "S", U2: "U2", G: "G"}
+P1 = profile_id_for(("anonymous_id", "c-a1"))
+P2 = profile_id_for(("anonymous_id", "c-a2"))
+NAMES = {A: "A", B: "B", C: "C", D: "D", S: "S", U2: "U2", G: "G", P1: "P1", P2: "P2"}
 
 
 def _sorted(rows) -> list:
@@ -143,6 +151,10 @@ def test__profiles_sync__id_graph_updates_record_creations_merges_recursive_entr
         # a late event split S: the part holding s-u2 gets a new id (Segment never splits)
         ("U2", "U2", "split", 1, "identify", "s-e0", at(5)),
         ("G", "G", "created", 0, "identify", "g-e1", at(0)),
+        # Segment's case study: the three rows of its documentation
+        ("P1", "P1", "created", 0, "page", "c-e1", at(100)),
+        ("P2", "P2", "created", 1, "page", "c-e3", at(200)),
+        ("P2", "P1", "merged", 2, "identify", "c-e4", at(201)),
     ])
     assert len({r["id"] for r in story.rows("id_graph_updates")}) == len(rows)
 
@@ -169,6 +181,9 @@ def test__profiles_sync__identifier_rows_are_not_rewritten_on_merge(story):
         # the suppressed email: its value is blanked in every row, and its removal is a row
         ("email", None, "G", "CREATED", "mapped", 0, "identify", "g-e1"),
         ("email", None, "G", "REMOVED", "removed", 2, None, None),
+        ("anonymous_id", "c-a1", "P1", "CREATED", "mapped", 0, "page", "c-e1"),
+        ("email", "c-jane@x.com", "P1", "CREATED", "mapped", 0, "identify", "c-e2"),
+        ("anonymous_id", "c-a2", "P2", "CREATED", "mapped", 1, "page", "c-e3"),
     ])
     # external_id_hash: lower-hex SHA-1 of type || value (blanked with the value)
     for r in story.rows("external_id_mapping_updates"):
@@ -194,11 +209,14 @@ def test__profiles_sync__profile_traits_updates_write_a_row_when_traits_change(s
         # the suppressed email is blanked in the earlier row too
         ("G", None, None, None, 0),
         ("G", None, None, None, 2),
+        ("P1", "c-jane@x.com", None, None, 0),
+        ("P2", None, None, None, 1),
     ])
 
 
 def test__profiles_sync__id_graph_and_profile_merges_point_every_id_to_its_profile(story):
-    expected = {("A", "A"), ("B", "A"), ("C", "A"), ("D", "A"), ("S", "S"), ("U2", "U2"), ("G", "G")}
+    expected = {("A", "A"), ("B", "A"), ("C", "A"), ("D", "A"), ("S", "S"), ("U2", "U2"), ("G", "G"),
+                ("P1", "P1"), ("P2", "P1")}
     assert {(_name(r["segment_id"]), _name(r["canonical_segment_id"])) for r in story.rows("id_graph")} == expected
     merges = {(_name(r["segment_id"]), _name(r["canonical_segment_id"])) for r in story.rows("profile_merges")}
     assert merges == expected
@@ -215,6 +233,8 @@ def test__profiles_sync__profile_traits_keep_merged_to_tombstones(story):
         ("S", "s-m1@x.com", None, None, None),
         ("U2", "s-m1@x.com", None, None, None),
         ("G", None, None, None, None),
+        ("P1", "c-jane@x.com", None, None, None),
+        ("P2", None, None, None, "P1"),
     ])
 
 
@@ -227,11 +247,12 @@ def test__profiles_sync__user_identifiers_and_user_traits_hold_the_current_profi
         ("S", "anonymous_id", "s-a1"), ("S", "email", "s-m1@x.com"), ("S", "user_id", "s-u1"),
         ("U2", "user_id", "s-u2"),
         ("G", "user_id", "g-u1"),
+        ("P1", "anonymous_id", "c-a1"), ("P1", "anonymous_id", "c-a2"), ("P1", "email", "c-jane@x.com"),
     ])
     traits = _sorted((_name(r["canonical_segment_id"]), r["name"], r["value"]) for r in story.rows("user_traits"))
     assert traits == _sorted([
         ("A", "email", "m-jane@x.com"), ("A", "name", "Jane Doe"), ("A", "plan", "pro"),
-        ("S", "email", "s-m1@x.com"), ("U2", "email", "s-m1@x.com"),
+        ("S", "email", "s-m1@x.com"), ("U2", "email", "s-m1@x.com"), ("P1", "email", "c-jane@x.com"),
     ])
 
 
@@ -254,6 +275,11 @@ def test__profiles_sync__events_carry_their_first_profile_and_their_profile_now(
         # first resolved to S; after the split, its profile is the new one
         "s-e2": ("identifies", "S", "U2"),
         "g-e1": ("identifies", "G", "G"),
+        "c-e1": ("pages", "P1", "P1"),
+        "c-e2": ("identifies", "P1", "P1"),
+        "c-e3": ("pages", "P2", "P1"),
+        # it caused the merge: it carries the surviving id (Segment's documentation shows profile_2)
+        "c-e4": ("identifies", "P1", "P1"),
     }
     # Segment's columns are kept as delivered
     columns = set(story.project.backend.columns(story.ps("identifies")))
