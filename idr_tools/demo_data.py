@@ -40,6 +40,7 @@ From Python (``python3 dev.py`` installs the package into .venv)::
 from __future__ import annotations
 
 import argparse
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -992,6 +993,136 @@ def _contacts(rng: np.random.Generator, world: _World, first_seen: np.ndarray) -
 
 
 # -------------------------------------------------------------------------------------------------
+# Increments: more rows for a data set already delivered (see generate_increment)
+# -------------------------------------------------------------------------------------------------
+INCREMENT_NEW_PEOPLE_SHARE = 0.25  # of an increment's rows: people the data set has never seen
+INCREMENT_FRESH_COOKIE_RATE = 0.1  # of a returning person's web rows: a browser never seen before
+_NOT_IDENTIFIERS = frozenset(JUNK_VALUES)
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def _rekey_hex(value: str, tag: str) -> str:
+    """Another id of the same shape (UUID, hex device id): hex digits from md5(tag, value), same case."""
+    digest = hashlib.md5(f"{tag}:{value}".encode()).hexdigest() * 2
+    upper = any("A" <= c <= "F" for c in value)
+    digits = iter(digest.upper() if upper else digest)
+    return "".join(next(digits) if c in _HEX_DIGITS else c for c in value)
+
+
+def _rekey_email(value: str, tag: str) -> str:
+    """'Jane.Doe12@Example.com' -> 'Jane.Doe12.b1@Example.com': every spelling of one address moves together."""
+    at = value.rfind("@")
+    return value if at < 0 else f"{value[:at]}.{tag}{value[at:]}"
+
+
+def _rekey_phone(value: str, tag: str) -> str:
+    """The same number in the same format under another area code (one per increment)."""
+    positions = [i for i, c in enumerate(value) if c.isdigit()]
+    area = positions[1:4] if len(positions) == 11 else positions[:3]
+    code = f"{700 + int(tag[1:]) % 300:03d}"
+    chars = list(value)
+    for position, digit in zip(area, code, strict=False):
+        chars[position] = digit
+    return "".join(chars)
+
+
+def _rekey_user_id(value: str, tag: str) -> str:
+    return value.replace("_", f"_{tag}_", 1) if "_" in value else f"{value}_{tag}"
+
+
+# identifier column -> how a new person's value is made from the person it is modelled on
+_REKEY_RULES = {
+    "anonymous_id": _rekey_hex,
+    "user_id": _rekey_user_id,
+    "email": _rekey_email,
+    "context_traits_email": _rekey_email,
+    "phone": _rekey_phone,
+    "context_device_id": _rekey_hex,
+    "context_device_advertising_id": _rekey_hex,
+}
+
+
+def _rekeyed(values: pd.Series, rows: np.ndarray, tag: str, rule) -> pd.Series:
+    """`values` with the given rows' identifiers replaced by rule(value, tag); junk and nulls stay."""
+    chosen = rows & values.notna().to_numpy()
+    if not chosen.any():
+        return values
+    mapping = {v: (v if v in _NOT_IDENTIFIERS else rule(v, tag)) for v in pd.unique(values[chosen])}
+    result = values.copy()
+    result[chosen] = pd.array([mapping[v] for v in values[chosen]], dtype=values.dtype)
+    return result
+
+
+def _seconds(column: pd.Series) -> np.ndarray:
+    return column.to_numpy().astype("datetime64[s]").astype(np.int64)
+
+
+def _newest(existing: Sequence[dict[str, pd.DataFrame]], column: str) -> int:
+    return max(int(_seconds(frames[name][column]).max()) for frames in existing for name in SEGMENT_TABLES
+               if len(frames[name]))
+
+
+def _increment_rows(
+    rng: np.random.Generator,
+    frames: dict[str, pd.DataFrame],
+    name: str,
+    picked: np.ndarray,
+    tag: str,
+    person_offset: int,
+    clock: dict[str, float],
+) -> tuple[pd.DataFrame, pa.Table]:
+    """New rows modelled on the rows `picked` of one Segment table; and their truth rows."""
+    rows = frames[name].iloc[picked].reset_index(drop=True)
+    count = len(rows)
+    truth = frames["truth"]
+    of_table = truth[truth["source_name"] == f"segment.{name}"]
+    position = pc.index_in(
+        pa.array(rows["id"], type=STRING), value_set=pa.array(of_table["event_id"], type=STRING)
+    ).to_numpy(zero_copy_only=False)
+    person = of_table["person_id"].to_numpy()[position]
+
+    # new people: the same behaviour under identifiers nobody has used; returning web visitors
+    # sometimes come back on a fresh cookie
+    new_person = rng.random(count) < clock["new_people_share"]
+    for column, rule in _REKEY_RULES.items():
+        if column in rows:
+            rows[column] = _rekeyed(rows[column], new_person, tag, rule)
+    web = (rows["context_library_name"] == LIBRARIES[0]).to_numpy(dtype=bool, na_value=False)
+    fresh = web & ~new_person & (rng.random(count) < INCREMENT_FRESH_COOKIE_RATE)
+    cookies = _row_strings(_uuid_chars(_random_bytes(rng, count, 16)))
+    rows["anonymous_id"] = rows["anonymous_id"].where(
+        ~fresh, pd.Series(cookies.to_pandas(types_mapper=_pandas_type), index=rows.index)
+    )
+    person = np.where(new_person, person + person_offset, person)
+
+    # times: on-time rows happen after the newest data and arrive as before (same delays and clock
+    # skew as the row they are modelled on); late rows happened up to `late_days` ago and arrive now
+    timestamp = _seconds(rows["timestamp"])
+    original_skew = _seconds(rows["original_timestamp"]) - timestamp
+    sent_after = _seconds(rows["sent_at"]) - timestamp
+    received_after = _seconds(rows["received_at"]) - timestamp
+    late = rng.random(count) < clock["late_share"]
+    happened = np.where(
+        late,
+        clock["newest"] - (rng.random(count) * clock["late_days"] * DAY).astype(np.int64),
+        clock["newest"] + 1 + (rng.random(count) * clock["days"] * DAY).astype(np.int64),
+    )
+    received = np.where(late, clock["loaded"] + rng.integers(0, 3600, count), happened + received_after)
+    rows["timestamp"] = happened.astype("datetime64[s]")
+    rows["original_timestamp"] = (happened + original_skew).astype("datetime64[s]")
+    rows["sent_at"] = np.where(late, received + sent_after - received_after, happened + sent_after).astype(
+        "datetime64[s]"
+    )
+    rows["received_at"] = received.astype("datetime64[s]")
+    rows["uuid_ts"] = (np.maximum(received, clock["loaded"]) + rng.integers(60, 3600, count)).astype(
+        "datetime64[s]"
+    )
+    message_ids = _row_strings(_uuid_chars(_random_bytes(rng, count, 16)))
+    rows["id"] = pd.Series(message_ids.to_pandas(types_mapper=_pandas_type), index=rows.index)
+    return rows, _truth(f"segment.{name}", message_ids, person)
+
+
+# -------------------------------------------------------------------------------------------------
 # Public API
 # -------------------------------------------------------------------------------------------------
 def generate(people: int, seed: int) -> dict[str, pd.DataFrame]:
@@ -1028,6 +1159,67 @@ def generate(people: int, seed: int) -> dict[str, pd.DataFrame]:
     frames["contacts"] = _to_pandas(contacts)
     frames["truth"] = _to_pandas(pa.concat_tables([*truths, contacts_truth]))
     return frames
+
+
+def generate_increment(
+    existing: Sequence[dict[str, pd.DataFrame]],
+    events: int,
+    seed: int,
+    *,
+    batch: int = 1,
+    late_share: float = 0.1,
+    late_days: float = 30,
+    days: float = 7,
+    new_people_share: float = INCREMENT_NEW_PEOPLE_SHARE,
+) -> dict[str, pd.DataFrame]:
+    """New Segment rows to append to a data set: `events` rows, loaded after every row it holds.
+
+    `existing` is what the tables hold so far: the frames of `generate()` and of earlier increments
+    (each is sampled; the newest timestamp and load time across them start the new data). Each new
+    row is modelled on a random existing row (same table, columns, traits, client clock and
+    delivery delays) with a new message id:
+
+    * about `new_people_share` of the rows belong to people never seen before: the identifiers of
+      the person the row is modelled on, rewritten the same way for the whole increment (`batch`
+      numbers it: the same person copied in two increments is two people);
+    * the rest are returning people, with their identifiers; a tenth of their web rows come on a
+      fresh cookie (a new anonymous_id);
+    * `late_share` of the rows happened up to `late_days` before the newest timestamp and arrive
+      now; the others happen within `days` after it;
+    * every row is loaded (`uuid_ts`) after the newest existing load time, in load order.
+
+    Returns the same keys as `generate()` ('contacts' empty: CRM rows are not added). Deterministic
+    for the same inputs, `seed` and `batch`; `generate()` itself is unchanged by this function.
+    """
+    if events < 0:
+        raise ValueError("events must not be negative")
+    rng = np.random.default_rng([seed, batch])
+    clock = {
+        "newest": _newest(existing, "timestamp"),
+        "loaded": _newest(existing, "uuid_ts"),
+        "late_share": late_share,
+        "late_days": late_days,
+        "days": days,
+        "new_people_share": new_people_share,
+    }
+    person_offset = batch << 40  # truth: a new person's id is the modelled person's plus this
+    parts = [(frames, name) for frames in existing for name in SEGMENT_TABLES]
+    sizes = np.array([len(frames[name]) for frames, name in parts], dtype=np.float64)
+    counts = rng.multinomial(events, sizes / sizes.sum())
+    tables: dict[str, list[pd.DataFrame]] = {name: [] for name in SEGMENT_TABLES}
+    truths: list[pa.Table] = []
+    for (frames, name), count in zip(parts, counts, strict=True):
+        picked = np.sort(rng.choice(len(frames[name]), size=count, replace=count > len(frames[name])))
+        rows, truth = _increment_rows(rng, frames, name, picked, f"b{batch}", person_offset, clock)
+        tables[name].append(rows)
+        truths.append(truth)
+    result: dict[str, pd.DataFrame] = {}
+    for name, parts_of_table in tables.items():
+        frame = pd.concat(parts_of_table, ignore_index=True)
+        result[name] = frame.sort_values("uuid_ts", kind="stable", ignore_index=True)
+    result["contacts"] = existing[0]["contacts"].iloc[:0].copy()
+    result["truth"] = _to_pandas(pa.concat_tables(truths))
+    return result
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:
