@@ -179,6 +179,28 @@ def test__graph_hubs__top_n_of_each_kind_with_their_counts(health):
 
 # --- the report ---------------------------------------------------------------------------------
 
+def test__report__reads_the_health_models_from_the_target_warehouse(health, monkeypatch, tmp_path):
+    """The report finds the warehouse as dbt does (profiles.yml, the target, its env vars)."""
+    pytest.importorskip("plotly", reason="the report needs plotly: pip install -r requirements-report.txt")
+    from idr_tools import report
+
+    project, runs, _ = health
+    for name, value in project.backend.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("DBT_PROFILES_DIR", raising=False)
+    output = tmp_path / "report.html"
+    status = report.main(["--project-dir", str(project.dir), "--target", project.backend.target,
+                          "--output", str(output), "--truncate", "5"])
+    if project.backend.adapter not in ("duckdb", "postgres"):
+        assert status == 1 and not output.exists()  # said so, wrote nothing
+        return
+    assert status == 0
+    page = output.read_text(encoding="utf-8")
+    runs_now = len(project.rows("idr_graph_health"))
+    assert f"{runs_now} runs" in page and runs_now >= len(runs)
+    # hub values truncated to 5 characters: "h-m1@x.com" is shown as "h-m1…"
+    assert "h-m1…" in page and "h-m1@x.com" not in page
+
 def _chromium() -> str | None:
     for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
         if found := shutil.which(name):
