@@ -21,7 +21,7 @@ from datetime import datetime
 import pytest
 
 from harness import as_datetime
-from logs import SOURCES_VARS, to_rows
+from logs import SOURCES_VARS, TRAITS, batched_logs, draw_logs, namespaced, prefixed, to_rows
 from reference import profile_id_for
 from scenarios import at, identify, page, track
 
@@ -85,7 +85,7 @@ class Story:
     def __init__(self, project):
         self.project = project
         self.run_times: list[datetime] = []
-        self.checks: list[str] = []
+        self.stamped: dict = {}
 
     def ps(self, relation: str) -> str:
         return f"{_schema(self.project)}.{relation}"
@@ -110,10 +110,29 @@ def _check_invariants(story: Story, run: int) -> None:
     mapping = {(r["external_id_type"], r["external_id_value"]): r["canonical_segment_id"]
                for r in story.rows("external_id_mapping")}
     assert mapping == identifiers, f"run {run}: external_id_mapping != idr_identifiers"
-    traits = {r["profile_id"]: (r["email"], r["name"], r["plan"]) for r in p.rows("idr_profile_traits")}
-    synced = {r["canonical_segment_id"]: (r["email"], r["name"], r["plan"]) for r in story.rows("profile_traits")
+    traits = {r["profile_id"]: tuple(r[t] for t in TRAITS) for r in p.rows("idr_profile_traits")}
+    synced = {r["canonical_segment_id"]: tuple(r[t] for t in TRAITS) for r in story.rows("profile_traits")
               if r["merged_to"] is None}
     assert synced == traits, f"run {run}: profile_traits != idr_profile_traits"
+    # an event's segment_id is written once: its profile at the end of the run that first resolved it
+    stamped = {key: (segment_id, profile_id) for key, segment_id, profile_id in p.query(f"""
+        select first_profiles.event_key, first_profiles.segment_id, events.profile_id
+        from {story.ps('int_idr__event_first_profiles')} as first_profiles
+        inner join int_idr__events as state on first_profiles.event_key = state.event_key
+        inner join idr_events as events
+            on state.source_name = events.source_name and state.event_id = events.event_id
+            and coalesce(state.event_version, '') = coalesce(events.event_version, '')""")}
+    for key, (segment_id, profile_id) in stamped.items():
+        if key in story.stamped:
+            assert segment_id == story.stamped[key], f"run {run}: the segment_id of event {key} changed"
+        else:
+            assert segment_id == profile_id, f"run {run}: event {key} stamped {segment_id}, resolved to {profile_id}"
+            story.stamped[key] = segment_id
+    unstamped = p.query(f"""
+        select count(*) from int_idr__events as state
+        where state.anchor_node_id is not null and state.event_key not in (
+            select event_key from {story.ps('int_idr__event_first_profiles')})""")[0][0]
+    assert unstamped == 0, f"run {run}: {unstamped} resolved events have no segment_id"
 
 
 @pytest.fixture(scope="module")
@@ -308,3 +327,26 @@ def test__profiles_sync__a_run_without_new_rows_writes_no_history(story):
     result = p.build(VARS)
     assert result.success, result.failures or result.exception
     assert {r: p.query(f"select count(*) from {story.ps(r)}")[0][0] for r in counts} == counts
+
+
+def test__profiles_sync__agree_with_the_marts_after_every_batch_of_random_logs(project_factory):
+    """Random logs cut into batches (late events, disagreeing deliveries, suppressions lifted and
+    added): after every incremental run id_graph is idr_profile_id_map, external_id_mapping is
+    idr_identifiers, profile_traits is idr_profile_traits, and every event keeps its first profile."""
+    drawn = draw_logs(batched_logs(), 40)
+    project = project_factory("profiles_sync_random")
+    story = Story(project)
+    delivered: list = []
+    for b in range(max(len(batches) for batches, _ in drawn)):
+        suppressed = []
+        for i, (batches, suppressions) in enumerate(drawn):
+            if b < len(batches):
+                delivered += namespaced(batches[b], f"l{i}-")
+            for type_name, value in suppressions[min(b, len(suppressions) - 1)]:
+                suppressed.append({"identifier_type": type_name, "identifier_value": prefixed(value, f"l{i}-"),
+                                   "reason": "test"})
+        project.load({**to_rows(delivered), ("gdpr", "suppressed"): suppressed})
+        result = project.build(VARS)
+        assert result.success, f"batch {b}: {result.failures or result.exception}"
+        _check_invariants(story, b)
+
