@@ -35,7 +35,8 @@
             ~ messages | join(' ')}) -%}
 
     {%- elif second is none -%}
-        {%- set links = identity_resolution._idr_explain_links([first['node_id']], none, max_links) -%}
+        {%- set found_links = identity_resolution._idr_explain_links(first['node_id'], max_links) -%}
+        {%- set links = found_links['links'] -%}
         {%- set profile = identity_resolution._idr_lookup_rows(
             identity_resolution.idr_lookup_sql(first['identifier_type'], a['value'], 'profile'))[0] -%}
         {%- set lines = [identity_resolution._idr_explain_name(first) ~ ' is in profile ' ~ first['profile_id']
@@ -44,8 +45,9 @@
         {%- if links | length == 0 -%}
             {%- do lines.append('No event carried it together with another identifier: it is a profile on its own.') -%}
         {%- else -%}
-            {%- do lines.append('Events carried it together with ' ~ links | length ~ ' other identifier'
-                ~ ('s' if links | length > 1 else '') ~ (' (the first ' ~ max_links ~ ')' if links | length >= max_links else '') ~ ':') -%}
+            {%- do lines.append('Events carried it together with ' ~ found_links['count'] ~ ' other identifier'
+                ~ ('s' if found_links['count'] > 1 else '')
+                ~ (' (the first ' ~ links | length ~ ' here)' if found_links['count'] > links | length else '') ~ ':') -%}
             {%- for link in links -%}
                 {%- set other = link['to'] if link['from']['node_id'] == first['node_id'] else link['from'] -%}
                 {%- do lines.append('  ' ~ ('joined   ' if link['status'] == 'accepted' else 'refused  ')
@@ -54,7 +56,8 @@
                 {%- do lines.append('           ' ~ identity_resolution._idr_explain_event(link)) -%}
             {%- endfor -%}
         {%- endif -%}
-        {%- do result.update({'verdict': 'one_identifier', 'links': links, 'message': lines | join('\n')}) -%}
+        {%- do result.update({'verdict': 'one_identifier', 'links': links, 'link_count': found_links['count'],
+            'message': lines | join('\n')}) -%}
 
     {%- elif first['profile_id'] == second['profile_id'] -%}
         {%- set path = identity_resolution._idr_explain_path_in_profile(first['node_id'], second['node_id'], first['profile_id'], cfg) -%}
@@ -132,17 +135,24 @@
 {% endmacro %}
 
 
-{#- Every link (edge) touching one of `node_ids` (at most `max_links`, joined ones first), described. -#}
-{% macro _idr_explain_links(node_ids, profile_id, max_links) %}
-    {%- set ids = node_ids | join(', ') -%}
+{#- The links (edges) touching node `node_id`, joined ones first, then by when they were first seen:
+    at most `max_links` of them, described, and how many there are in all. -#}
+{% macro _idr_explain_links(node_id, max_links) %}
     {%- set rows = identity_resolution._idr_lookup_rows(
-        'select node_a, node_b from ' ~ ref('int_idr__edges') ~ ' where node_a in (' ~ ids ~ ') or node_b in (' ~ ids ~ ')') -%}
+        'select edges.node_a, edges.node_b, count(*) over () as link_count'
+        ~ ' from ' ~ ref('int_idr__edges') ~ ' as edges'
+        ~ ' inner join ' ~ ref('int_idr__node_profiles') ~ ' as profile_a on edges.node_a = profile_a.node_id'
+        ~ ' inner join ' ~ ref('int_idr__node_profiles') ~ ' as profile_b on edges.node_b = profile_b.node_id'
+        ~ ' where edges.node_a = ' ~ node_id ~ ' or edges.node_b = ' ~ node_id
+        ~ ' order by case when profile_a.profile_id = profile_b.profile_id then 0 else 1 end,'
+        ~ ' edges.first_seen_at, edges.node_a, edges.node_b'
+        ~ ' limit ' ~ max_links) -%}
     {%- set pairs = [] -%}
     {%- for row in rows -%}
         {%- do pairs.append([row['node_a'], row['node_b']]) -%}
     {%- endfor -%}
-    {%- set links = identity_resolution._idr_explain_links_on(pairs) | sort(attribute='first_seen_at') | sort(attribute='status') -%}
-    {{ return(links[:max_links]) }}
+    {{ return({'links': identity_resolution._idr_explain_links_on(pairs),
+               'count': rows[0]['link_count'] if rows | length > 0 else 0}) }}
 {% endmacro %}
 
 

@@ -183,6 +183,9 @@ def test__explain__one_identifier_lists_every_link_joined_or_refused(project):
     text = answer["text"]
     assert "  joined   user_id shared_device-mum" in text
     assert "  refused  user_id shared_device-kid (refused: user_id limit 1 exceeded" in text
+    first = _run(project, "idr_explain", {"a": {"type": "anonymous_id", "value": "shared_device-ipad"}, "max_links": 1})
+    assert (len(first["links"]), first["link_count"]) == (1, 2)
+    assert "Events carried it together with 2 other identifiers (the first 1 here):" in first["text"]
 
 
 def test__explain__a_search_longer_than_idr_max_rounds_fails_loudly(project):

@@ -15,6 +15,7 @@ Profile ids are named as the package names a new profile: md5 of its earliest id
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import replace
 from datetime import datetime
 
@@ -350,3 +351,12 @@ def test__profiles_sync__agree_with_the_marts_after_every_batch_of_random_logs(p
         assert result.success, f"batch {b}: {result.failures or result.exception}"
         _check_invariants(story, b)
 
+
+
+def test__lookup__a_suppressed_value_gets_a_clear_answer(story):
+    said = story.project.dbt("run-operation", "idr_lookup", "--args",
+                             json.dumps({"type": "email", "value": "G-M@x.com", "format": "json"}), vars=VARS)
+    assert said.success, said.exception
+    (answer,) = [json.loads(line) for line in said.logs if line.startswith("{") and '"message"' in line]
+    assert (answer["status"], answer["profile"]) == ("suppressed", None)
+    assert answer["message"] == "email g-m@x.com is suppressed (idr_suppressions): it was removed from every profile."
