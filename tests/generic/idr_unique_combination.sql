@@ -22,29 +22,18 @@
         "idr_unique_combination on " ~ model ~ ": combination_of_columns must be a list of columns") }}
 {%- endif %}
 {%- if batch %}
+{%- set newest = '(select max(' ~ batch ~ ') from ' ~ model ~ ')' %}
 
-with newest as (
+with repeated_in_batch as (
 
-    select max({{ batch }}) as batch_value from {{ model }}
-
-),
-
-written as (
-
-    select {{ columns | join(', ') }}
-    from {{ model }}
-    where {{ batch }} = (select batch_value from newest)
-
-),
-
-repeated_in_batch as (
-
+    {# the rows the newest batch wrote (a filter, not a CTE: an engine may copy a CTE read twice) #}
     select
         {%- for column in columns %}
         {{ column }},
         {%- endfor %}
         count(*) as row_count
-    from written
+    from {{ model }}
+    where {{ batch }} = {{ newest }}
     group by {{ columns | join(', ') }}
     having count(*) > 1
 
@@ -58,14 +47,15 @@ left_behind as (
         written.{{ column }},
         {%- endfor %}
         count(*) + 1 as row_count
-    from written
+    from {{ model }} as written
     inner join {{ model }} as older
         on {% for column in columns -%}
         written.{{ column }} = older.{{ column }}
         {%- if not loop.last %}
         and {% endif %}
         {%- endfor %}
-    where older.{{ batch }} < (select batch_value from newest)
+    where written.{{ batch }} = {{ newest }}
+        and older.{{ batch }} < {{ newest }}
     group by {% for column in columns %}written.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
 
 ),

@@ -1,0 +1,102 @@
+{%- set node_profiles = ref('int_idr__node_profiles') -%}
+{%- set components = ref('int_idr__node_components') -%}
+{#- A build that selects only part of the package leaves the models it did not select behind
+    their inputs until the next build; the test waits for a build that builds all of them. -#}
+{%- set partial_build = flags.WHICH == 'build' and model.depends_on.nodes | reject('in', selected_resources) | list | length > 0 -%}
+-- Each published profile is exactly one resolved component of int_idr__node_components and names
+-- exactly one of its identifiers as its key. Catches: the id assignment of int_idr__node_profiles
+-- giving one id to two components (two people the resolution kept apart shown as one) or two ids
+-- to one component (one person shown as two), rows of a re-resolved region it failed to rewrite,
+-- and a profile with no key or two keys (its id would stop following its key identifier through
+-- merges and splits, and idr_profiles.profile_key_* would be wrong).
+-- Checks the components the newest batch of int_idr__node_components wrote and those holding an
+-- identifier of a profile the newest batch of int_idr__node_profiles touched; a first build checks
+-- every one. Returns one row per profile or component in fault, with the problem.
+with changed_profiles as (
+
+    select profile_id from {{ node_profiles }}
+    where _batch_at = (select max(_batch_at) from {{ node_profiles }}) and profile_id is not null
+
+    union all
+
+    select previous_profile_id from {{ node_profiles }}
+    where _batch_at = (select max(_batch_at) from {{ node_profiles }}) and previous_profile_id is not null
+
+),
+
+changed_components as (
+
+    select component_id from {{ components }}
+    where _batch_at = (select max(_batch_at) from {{ components }})
+
+    union all
+
+    {# and, unless the newest batch re-resolved every node, the components of those profiles #}
+    select components.component_id
+    from {{ node_profiles }} as node_profiles
+    inner join {{ components }} as components
+        on node_profiles.node_id = components.node_id
+    where (select min(_batch_at) from {{ components }}) < (select max(_batch_at) from {{ components }})
+        and node_profiles.profile_id in (select profile_id from changed_profiles)
+
+),
+
+by_component as (
+
+    {# each component checked: its profile ids and key identifiers #}
+    select
+        components.component_id,
+        min(node_profiles.profile_id) as profile_id,
+        max(node_profiles.profile_id) as other_profile_id,
+        sum(case when node_profiles.is_profile_key then 1 else 0 end) as key_count
+    from {{ components }} as components
+    inner join {{ node_profiles }} as node_profiles
+        on components.node_id = node_profiles.node_id
+    where node_profiles.profile_id is not null
+        and components.component_id in (select component_id from changed_components)
+    group by components.component_id
+
+),
+
+spanning as (
+
+    {# a profile id given to several components #}
+    select profile_id, count(*) as component_count
+    from by_component
+    group by profile_id
+    having count(*) > 1
+
+),
+
+final as (
+
+    select
+        'resolved component under several profile ids' as problem,
+        profile_id,
+        component_id
+    from by_component
+    where profile_id <> other_profile_id
+
+    union all
+
+    select
+        'profile without exactly one key identifier' as problem,
+        profile_id,
+        component_id
+    from by_component
+    where profile_id = other_profile_id and key_count <> 1
+
+    union all
+
+    select
+        'profile spanning several resolved components' as problem,
+        profile_id,
+        cast(null as {{ dbt.type_bigint() }}) as component_id
+    from spanning
+
+)
+
+select * from final
+{%- if partial_build %}
+where 1 = 0
+{%- endif %}
