@@ -4,16 +4,18 @@
 merge protection, no deduplication of deliveries, no traits and no tests. In temp tables with
 integer keys:
 
-  1. every delivered row numbered, its identifiers normalised and blocked (the package's default
-     rules: trimmed; emails in lower case; phones as a leading '+' and the digits; blocked values
-     and all-zero values dropped), then one row per identifier occurrence (event, type, value);
+  1. every delivered row keyed by an integer (its table's number and its rowid), its identifiers
+     normalised and blocked (the package's default rules: trimmed; emails in lower case; phones as
+     a leading '+' and the digits; blocked values and all-zero values dropped), then one row per
+     identifier occurrence (row, type, value);
   2. the distinct identifiers numbered by row_number (the node ids);
   3. a star per event: its highest-priority identifier (arg_min over the slot order user_id,
      email, ..., phone) linked to each of its other identifiers, as integer pairs with first_seen;
   4. connected components: each round hooks every node to its smallest neighbour, jumps pointers
      until nothing changes, and contracts the edge list onto the roots, until no edge is left;
-  5. every delivered row stamped with its component (one narrow table, baseline_events), and the
-     identifier -> component map (baseline_identifiers).
+  5. every delivered row stamped with its component (one narrow table, baseline_events: its event
+     id read from the raw table again by rowid), and the identifier -> component map
+     (baseline_identifiers).
 
 `legacy` is the script the benchmark used before (deliveries collapsed by event id, identifiers
 joined back by their text, min-label propagation over the whole node table every round); kept as a
@@ -79,7 +81,21 @@ def _clean(column: str, kind: str = "trim") -> str:
             f"or {normalised} = '' then null else {normalised} end")
 
 
-def _segment(table: str, columns: set[str]) -> str:
+# the raw tables, in order; a delivered row's integer key is its table's number << 40 | its rowid
+RAW = (("segment.identifies", "id", "timestamp"), ("segment.tracks", "id", "timestamp"),
+       ("segment.pages", "id", "timestamp"), ("crm.contacts", "contact_id", "created_at"))
+ROW_KEY_SHIFT = 40
+
+
+def _keys(table: str, id_column: str, by_rowid: bool) -> str:
+    if by_rowid:
+        number = [name for name, _, _ in RAW].index(table)
+        return f"(rowid + {number << ROW_KEY_SHIFT})::bigint as row_no"
+    source_name = "crm_contacts" if table == "crm.contacts" else table
+    return f"'{source_name}' as source_name, cast({id_column} as varchar) as event_id"
+
+
+def _segment(table: str, columns: set[str], by_rowid: bool) -> str:
     def col(name: str, kind: str = "trim") -> str:
         return _clean(name, kind) if name in columns else "null"
 
@@ -93,7 +109,7 @@ def _segment(table: str, columns: set[str]) -> str:
 
     email2 = col("context_traits_email", "email")
     return f"""
-        select 'segment.{table}' as source_name, cast(id as varchar) as event_id, "timestamp" as occurred_at,
+        select {_keys(f"segment.{table}", "id", by_rowid)}, "timestamp" as occurred_at,
             {col('user_id')} as user_id, {col('anonymous_id')} as anonymous_id,
             {col('email', 'email')} as email, {email2} as email2,
             {col('phone', 'phone')} as phone, {col('context_traits_phone', 'phone')} as phone2,
@@ -104,18 +120,19 @@ def _segment(table: str, columns: set[str]) -> str:
         from segment.{table}"""
 
 
-def _raw_rows(con: duckdb.DuckDBPyConnection) -> str:
-    """One select over every delivered row: source_name, event_id, occurred_at, one column per slot."""
+def _raw_rows(con: duckdb.DuckDBPyConnection, by_rowid: bool = False) -> str:
+    """One select over every delivered row: its key (source_name and event_id, or by_rowid: row_no,
+    the table's number and the row's rowid), occurred_at, one column per slot."""
     tables = {}
     for table in ("identifies", "tracks", "pages"):
         tables[table] = {r[0] for r in con.execute(
             "select column_name from information_schema.columns where table_schema = 'segment' "
             f"and table_name = '{table}'").fetchall()}
     crm = f"""
-        select 'crm_contacts', cast(contact_id as varchar), created_at, null, null, {_clean('email', 'email')},
+        select {_keys("crm.contacts", "contact_id", by_rowid)}, created_at, null, null, {_clean('email', 'email')},
             null, {_clean('phone', 'phone')}, null, null, null, null, null
         from crm.contacts"""
-    return " union all ".join([_segment(t, c) for t, c in tables.items()] + [crm])
+    return " union all ".join([_segment(t, c, by_rowid) for t, c in tables.items()] + [crm])
 
 
 class _Steps:
@@ -137,8 +154,7 @@ def run_competent(con: duckdb.DuckDBPyConnection) -> dict:
     slot_columns = ", ".join(column for _, column in SLOTS)
     step("read", f"""
         create temp table delivered as
-        select row_number() over () as row_no, source_name, event_id, occurred_at, {slot_columns}
-        from ({_raw_rows(con)})""")
+        select row_no, occurred_at, {slot_columns} from ({_raw_rows(con, by_rowid=True)})""")
     # one row per identifier occurrence: the slot number is the priority (0 = user_id, the strongest)
     type_code = {name: number for number, name in enumerate(TYPES)}
     step("occurrences", "create temp table occurrences as " + " union all ".join(
@@ -221,12 +237,15 @@ def run_competent(con: duckdb.DuckDBPyConnection) -> dict:
             coalesce(roots.root_id, nodes.node_id) as component_id
         from nodes
         left join {roots} as roots on nodes.node_id = roots.node_id""")
+    # the event ids are read from the raw tables again, by rowid: never copied through the pipeline
+    keys = " union all ".join(
+        f"select {_keys(table, id_column, False)}, {_keys(table, id_column, True)} from {table}"
+        for table, id_column, _ in RAW)
     step("write", f"""
         create or replace table baseline_events as
-        select delivered.source_name, delivered.event_id,
-            coalesce(roots.root_id, anchors.anchor_id) as component_id
-        from delivered
-        left join anchors on delivered.row_no = anchors.row_no
+        select raw.source_name, raw.event_id, coalesce(roots.root_id, anchors.anchor_id) as component_id
+        from ({keys}) as raw
+        left join anchors on raw.row_no = anchors.row_no
         left join {roots} as roots on anchors.anchor_id = roots.node_id""")
     counts = step("write", """
         select (select count(*) from delivered), (select count(*) from occurrences), (select count(*) from nodes),
