@@ -3,6 +3,8 @@
 {{ config(materialized='idr_incremental', unique_key=['node_a', 'node_b']) }}
 {%- set incremental = identity_resolution.idr_is_incremental() -%}
 {%- set watermark = identity_resolution.idr_watermark() -%}
+{#- after runs that stopped before this model, recount every pair (see idr_missed_runs) -#}
+{%- set recount_all = incremental and identity_resolution.idr_missed_runs(ref('int_idr__occurrences'), watermark) -%}
 
 with occurrences as (
 
@@ -15,10 +17,29 @@ with occurrences as (
 
 dirty as (
 
-    {# pairs whose events changed since this model last ran, tombstones included #}
-    select distinct anchor_node_id as node_a, node_id as node_b
+    {# pairs whose events changed since this model last ran, tombstones included, and the pairs
+        an event made before its anchor changed #}
+    select anchor_node_id as node_a, node_id as node_b
     from occurrences
+    {%- if not recount_all %}
     where _batch_at > {{ watermark }}
+    {%- endif %}
+
+    union
+
+    select previous_anchor_node_id, node_id
+    from {{ ref('int_idr__occurrences') }}
+    where previous_anchor_node_id is not null
+        and previous_anchor_node_id <> node_id
+        {%- if not recount_all %}
+        and _batch_at > {{ watermark }}
+        {%- endif %}
+    {%- if recount_all %}
+
+    union
+
+    select node_a, node_b from {{ this }}
+    {%- endif %}
 
 ),
 {%- endif %}

@@ -77,18 +77,23 @@ current_rows as (
 final as (
 
     {%- if incremental %}
-    {# new or changed rows #}
+    {# new or changed rows; a row whose event changed anchor remembers the old one, so that the
+        edge it used to make is recounted downstream #}
     select
         current_rows.*,
+        case
+            when previous.is_current and previous.anchor_node_id <> current_rows.anchor_node_id
+                then previous.anchor_node_id
+        end as previous_anchor_node_id,
         {{ identity_resolution.idr_batch_at() }} as _batch_at
     from current_rows
     left join {{ this }} as previous
         on current_rows.event_key = previous.event_key
         and current_rows.node_id = previous.node_id
-        and previous.is_current
-        and previous.anchor_node_id = current_rows.anchor_node_id
-        and previous.occurred_at = current_rows.occurred_at
     where previous.event_key is null
+        or not previous.is_current
+        or previous.anchor_node_id <> current_rows.anchor_node_id
+        or previous.occurred_at <> current_rows.occurred_at
 
     union all
 
@@ -102,6 +107,7 @@ final as (
         previous.occurred_at,
         previous.source_ordinal,
         false as is_current,
+        cast(null as {{ dbt.type_bigint() }}) as previous_anchor_node_id,
         {{ identity_resolution.idr_batch_at() }} as _batch_at
     from {{ this }} as previous
     inner join changed_events
@@ -114,6 +120,7 @@ final as (
     {%- else %}
     select
         current_rows.*,
+        cast(null as {{ dbt.type_bigint() }}) as previous_anchor_node_id,
         {{ identity_resolution.idr_batch_at() }} as _batch_at
     from current_rows
     {%- endif %}

@@ -11,7 +11,8 @@ with
 {%- if incremental %}
 changed as (
 
-    {{ identity_resolution.idr_changed_profiles(watermark, ref('int_idr__node_profiles'), ref('int_idr__occurrences')) | indent(4) }}
+    {{ identity_resolution.idr_changed_profiles(watermark, ref('int_idr__node_profiles'), ref('int_idr__occurrences'),
+        'select profile_id_a from ' ~ this ~ ' union select profile_id_b from ' ~ this) | indent(4) }}
 
 ),
 {%- endif %}
