@@ -27,7 +27,7 @@ newest data; all loaded after every existing row), then:
     wrote (rows whose _batch_at is this run's), the resolution's region and components, rounds;
   * exactness: `dbt build --full-refresh` of a copy of the database after the increments (the
     published-id state survives it), compared with the incremental state: identifier partition,
-    edges and their statuses, event -> profile partition, traits.
+    edges and their statuses, event -> profile partition, profiles, traits.
 Then the adversarial graphs: a chain and a star (100,000 nodes each by default), with their rounds.
 The project is copied into --out first, so edits made meanwhile do not reach the builds.
 Markdown tables print and land in bench/out/results.md; every number in bench/out/results.json.
@@ -340,7 +340,8 @@ def _rows_written(db_path: Path, before: dict[str, object]) -> tuple[dict[str, o
 
 
 # What must be equal between the incremental state and a full rebuild; profile ids aside (a profile
-# is named by its smallest identifier: `representative`)
+# is named by its smallest identifier: `representative`; the identifier a profile id was first
+# published for and when are state, kept through a rebuild, not data)
 PARTITION_QUERIES = {
     "identifier partition": "select identifier_type, identifier_value, representative from identifiers",
     "edges and statuses": """
@@ -355,6 +356,11 @@ PARTITION_QUERIES = {
             identifier_count, delivery_count, representatives.representative
         from idr_events
         left join representatives on idr_events.profile_id = representatives.profile_id""",
+    "profiles": """
+        select representatives.representative,
+            idr_profiles.* exclude (profile_id, profile_key_type, profile_key_value, first_published_at, _batch_at)
+        from idr_profiles
+        inner join representatives on idr_profiles.profile_id = representatives.profile_id""",
     "profile traits": """
         select representatives.representative, idr_profile_traits.* exclude (profile_id, _batch_at)
         from idr_profile_traits
@@ -650,7 +656,7 @@ def _targets(results: list[dict], adversarial: dict | None) -> list[str]:
                 _verdict(run["vs_full"], TARGETS["incremental_share"], "%"))
     exactness = r.get("exactness")
     if exactness:
-        row("incremental state == full rebuild (partitions, edges, events, traits)",
+        row("incremental state == full rebuild (partitions, edges, events, profiles, traits)",
             "equal" if exactness["exact"] else "DIFFERENT", "equal", "met" if exactness["exact"] else "missed")
     if len(results) > 1:
         first = results[0]

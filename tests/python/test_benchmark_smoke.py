@@ -34,7 +34,8 @@ def test__benchmark__a_tiny_run_reports_every_number(tmp_path):
     assert size["exactness"]["exact"], size["exactness"]
     assert size["exactness"]["checks"]["event partition"]["rows"] == size["rows"]["events"] + run["appended_rows"]
     report = (tmp_path / "results.md").read_text()
-    assert "| incremental state == full rebuild (partitions, edges, events, traits) | equal | equal | met |" in report
+    assert "| incremental state == full rebuild (partitions, edges, events, profiles, traits) | equal | equal | met |" \
+        in report
     assert (tmp_path / "results.json").exists()
 
 
