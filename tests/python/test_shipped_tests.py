@@ -219,6 +219,24 @@ def test__shipped_test__idr_assert_every_identifier_in_one_profile__catches_an_e
                     problem="event with an anchor but no profile")
 
 
+def test__shipped_test__idr_assert_every_identifier_in_one_profile__catches_profile_ids_kept_across_a_new_salt(
+        project_factory, adapter):
+    """A new idr_hash_salt gives every identifier a new node id; the published ids, kept through
+    --full-refresh, stay on the old ones. The build fails until the ids are reset with the salt, as
+    idr_assert_no_hash_collisions says to do."""
+    if adapter == "spark":
+        pytest.skip("the same on every engine; three more Spark builds are not worth it")
+    project = project_factory("new_salt")
+    project.load(to_rows(BATCHES[0]))
+    assert project.build(SOURCES_VARS).success
+    salted = {**SOURCES_VARS, "idr_hash_salt": "1"}
+    kept = project.build(salted, "--full-refresh")
+    assert not kept.success
+    assert [f.split(":")[0] for f in kept.failures] == ["idr_assert_every_identifier_in_one_profile"], kept.failures
+    reset = project.build({**salted, "idr_reset_profile_ids": True}, "--full-refresh")
+    assert reset.success, reset.failures or reset.exception
+
+
 # ------------------------------------------------------------------------------------------------
 # idr_assert_profiles_are_resolved_components
 # ------------------------------------------------------------------------------------------------

@@ -11,10 +11,13 @@
 -- Catches: a new or re-resolved identifier the resolution or the id assignment missed (missing from
 -- idr_identifiers, and its events without profile_id in idr_events although resolved_by_value is
 -- set), and an identifier no event carries any more that was not tombstoned (it would keep its
--- profile alive, with nothing to show, in idr_profile_id_map).
--- Checks what the newest batches wrote (int_idr__nodes, int_idr__node_profiles, int_idr__events)
--- and the identifiers that lost an event in the newest batch of int_idr__occurrences; a first
--- build checks everything. Returns one row per identifier or event in fault, with the problem.
+-- profile alive, with nothing to show, in idr_profile_id_map) - such as every published profile
+-- after idr_hash_salt changed without idr_reset_profile_ids: node ids change with the salt, and
+-- the published ids, kept through --full-refresh, cannot follow them.
+-- Checks what the newest batches wrote (int_idr__nodes, int_idr__node_profiles, int_idr__events),
+-- the identifiers that lost an event in the newest batch of int_idr__occurrences, and every
+-- published profile after a rebuild of int_idr__nodes; a first build checks everything. Returns
+-- one row per identifier or event in fault, with the problem.
 with newest as (
 
     select
@@ -60,6 +63,15 @@ gone_candidates as (
     select node_id from {{ occurrences }}
     where _batch_at = (select occurrences_at from newest)
         and not is_current
+
+    union all
+
+    {# after int_idr__nodes was rebuilt (a first build, --full-refresh), every published profile:
+        the published ids are kept through --full-refresh, and a changed idr_hash_salt (or hash
+        function) gives every identifier a new node_id, which leaves the kept rows on old ids #}
+    select node_id from {{ node_profiles }}
+    where profile_id is not null
+        and (select min(_batch_at) from {{ nodes }}) = (select nodes_at from newest)
 
 ),
 
