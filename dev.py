@@ -13,7 +13,8 @@
 Extra arguments after `test` go to pytest (once per adapter), after `bench` to the benchmark, after
 `report` to idr-report (--output, --target, --hash-values, ...).
 With CI=true, `test` first installs Debian's chromium when no Chromium is on PATH (the report's browser test).
-IDR_TEST_ADAPTERS (comma-separated, default duckdb,postgres,spark) chooses the adapters `test` runs.
+IDR_TEST_ADAPTERS (comma-separated, default duckdb,postgres,spark) chooses the adapters `test` runs;
+tests run in parallel, one worker per core (IDR_TEST_WORKERS=1 for one; pytest's -n overrides both).
 """
 
 from __future__ import annotations
@@ -90,10 +91,18 @@ def test(args: list[str]) -> int:
         print(f"\n=== pytest --adapter={adapter}", flush=True)
         # one token: with no path given, pytest would take a separate value for a path and not load
         # tests/python/conftest.py, which defines --adapter
-        statuses[adapter] = _run(PYTHON, "-m", "pytest", f"--adapter={adapter}", *args)
+        statuses[adapter] = _run(PYTHON, "-m", "pytest", f"--adapter={adapter}", *_workers(args), *args)
     print("\n" + "\n".join(f"{adapter}: {'passed' if s == 0 else f'FAILED (exit {s})'}"
                             for adapter, s in statuses.items()))
     return next((s for s in statuses.values() if s != 0), 0)
+
+
+def _workers(args: list[str]) -> list[str]:
+    """pytest-xdist: one worker per core (IDR_TEST_WORKERS overrides), each taking whole modules (their
+    fixtures build one project per module); none when the arguments choose (-n / -p no:xdist)."""
+    if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args) or "no:xdist" in args:
+        return []
+    return ["-n", os.environ.get("IDR_TEST_WORKERS", "auto"), "--dist", "loadfile"]
 
 
 def _install_chromium() -> None:

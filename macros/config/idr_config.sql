@@ -140,7 +140,8 @@
     {#- what the stored state depends on: a change needs --full-refresh -#}
     {%- set shape = [] -%}
     {%- for t in ordered -%}
-        {%- do shape.append([t['name'], t['rank'], t['normalizer'], t['blocked_values'], t['blocked_patterns']]) -%}
+        {%- do shape.append([t['name'], t['rank'], t['limit'], t['normalizer'], t['blocked_values'],
+                             t['blocked_patterns']]) -%}
     {%- endfor -%}
     {%- for input in inputs -%}
         {%- do shape.append([input['name'], input['event_id'], input['occurred_at'], input['version'],

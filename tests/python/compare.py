@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from logs import belongs
 from reference import Resolution
+from strategies import belongs
 
 
 class Marts:

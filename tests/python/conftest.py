@@ -20,13 +20,17 @@ def pytest_addoption(parser):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests that touch no database run once, in the DuckDB pass of the suite."""
-    if config.getoption("--adapter") == "duckdb":
-        return
-    skip = pytest.mark.skip(reason="adapter-independent: runs with --adapter=duckdb")
+    """Tests that touch no database run once, in the DuckDB pass of the suite; a test marked
+    `engines(...)` runs only on the engines it names (the marker says why)."""
+    adapter = config.getoption("--adapter")
     for item in items:
-        if item.get_closest_marker("adapter_independent"):
-            item.add_marker(skip)
+        if adapter != "duckdb" and item.get_closest_marker("adapter_independent"):
+            item.add_marker(pytest.mark.skip(reason="adapter-independent: runs with --adapter=duckdb"))
+            continue
+        engines = item.get_closest_marker("engines")
+        if engines is not None and adapter not in engines.args:
+            why = engines.kwargs.get("why", "")
+            item.add_marker(pytest.mark.skip(reason=f"runs on {', '.join(engines.args)} only: {why}"))
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from logs import SOURCES_VARS, to_rows
 from scenarios import SCENARIOS
+from strategies import SOURCES_VARS, to_rows
+
+# config errors are engine-independent: each is raised at parse time or by the first query, before any model writes
+pytestmark = pytest.mark.engines("duckdb", "postgres", why="config errors are engine-independent")
 
 CRM = SOURCES_VARS["idr_sources"][0]
 

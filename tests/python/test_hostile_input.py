@@ -22,9 +22,9 @@ from compare import Marts as CompareMarts
 from compare import mismatches
 from harness import Project
 from hostile import ConsumerProject, dbt_in_child, other_time_zone, typed_table
-from logs import SOURCE_TRAITS, SOURCES_VARS, TRAITS, to_rows
 from reference import DEFAULT_BLOCKED_PATTERNS, DEFAULT_BLOCKED_VALUES, Config, Event, clean, resolve
 from snapshots import snapshot
+from strategies import SOURCE_TRAITS, SOURCES_VARS, TRAITS, to_rows
 
 T0 = datetime(2024, 1, 1, 12, 0, 0)
 LOADED = datetime(2024, 1, 2, 0, 0, 0)

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 from compare import Marts, mismatches
-from logs import DEFAULT, SOURCES_VARS, TRAITS, to_rows
 from reference import Config, profile_id_for, resolve
 from scenarios import at, identify, track
 from snapshots import snapshot, snapshot_partition
+from strategies import DEFAULT, SOURCES_VARS, TRAITS, to_rows
 
 SUPPRESSIONS = "gdpr.suppressed"
 VARS = {**SOURCES_VARS, "idr_suppressions": SUPPRESSIONS}
@@ -286,6 +286,10 @@ def uninterrupted(project_factory):
     return snapshot_partition(project)
 
 
+@pytest.mark.engines("duckdb", "postgres", why=(
+    "each is 4 to 6 more builds; on Spark the stories, the leftover work tables and the swap test "
+    "cover the rewrite-and-rename path"
+))
 @pytest.mark.parametrize("done", CUT_POINTS)
 def test__incremental__a_build_stopped_between_models_then_rerun_equals_an_uninterrupted_one(
         project_factory, uninterrupted, done):
@@ -301,6 +305,10 @@ def test__incremental__a_build_stopped_between_models_then_rerun_equals_an_unint
     assert snapshot_partition(project) == uninterrupted
 
 
+@pytest.mark.engines("duckdb", "postgres", why=(
+    "each is 4 to 6 more builds; on Spark the stories, the leftover work tables and the swap test "
+    "cover the rewrite-and-rename path"
+))
 def test__incremental__two_runs_stopped_in_a_row_then_a_complete_one_equal_uninterrupted_runs(project_factory):
     """Batches 1 and 2 each stop after int_idr__node_profiles (the marts never see batch 1's moves,
     which batch 2 overwrites); the complete run that follows must still equal uninterrupted runs
@@ -318,13 +326,13 @@ def test__incremental__two_runs_stopped_in_a_row_then_a_complete_one_equal_unint
     assert not _reference_problems(project, 2)
 
 
+@pytest.mark.engines("duckdb", "postgres",
+                     why="the in-process Spark session cannot be shared with a second dbt process")
 def test__incremental__a_build_killed_during_resolution_then_rerun_equals_an_uninterrupted_one(
-        project_factory, uninterrupted, adapter):
+        project_factory, uninterrupted):
     """SIGKILL while int_idr__node_components runs; the next build repairs everything and leaves no
     work table behind. Every build runs in a child process (dbt-duckdb keeps its file open in the
     process that built it)."""
-    if adapter == "spark":
-        pytest.skip("the in-process Spark session cannot be shared with a second dbt process")
     project = project_factory("killed")
     _load_batch(project, 0)
     assert _dbt_child(project, VARS) == "finished"
@@ -394,6 +402,9 @@ def _contact(contact_id: str, email: str, updated: float, received: float) -> di
             "email": email, "phone": "+1 555 0100 77"}
 
 
+@pytest.mark.engines("duckdb", "postgres", why=(
+    "five builds of one staging rule (version and load-time columns); the same SQL on every engine"
+))
 def test__incremental__a_mutable_source_keeps_every_version_and_the_lookback_bounds_late_loads(project_factory):
     """A CRM row updated in place (version: updated_at) is a new observation: both emails stay in the
     profile. With a load-time column, a run reads rows loaded since the newest load time seen minus
@@ -422,3 +433,35 @@ def test__incremental__a_mutable_source_keeps_every_version_and_the_lookback_bou
     assert project.build(MUTABLE_VARS, "--full-refresh").success
     emails = {r["identifier_value"] for r in project.rows("idr_identifiers", "identifier_type = 'email'")}
     assert {"old@x.com", "new@x.com", "inside@x.com", "outside@x.com"} <= emails
+
+
+# --- state written under other rules ------------------------------------------------------------
+
+@pytest.mark.engines("duckdb", "postgres", why="the stamp check is one query, the same on every engine")
+def test__incremental__state_built_under_other_rules_or_another_package_version_asks_for_a_full_refresh(
+        project_factory):
+    """An incremental run over state built with another configuration (here: an email limit) or
+    written by another version of the package (its state format) fails before writing anything,
+    saying which and how to rebuild; --full-refresh rebuilds it and keeps the published ids."""
+    project = project_factory("stamp")
+    _load_batch(project, 0)
+    assert project.build(VARS).success
+    published = project.query("select count(*) from int_idr__node_profiles")
+
+    other_rules = {**VARS, "idr_identifier_types": {"user_id": {"priority": 1, "limit": 1},
+                                                    "email": {"priority": 2, "limit": 1}}}
+    changed = project.build(other_rules)
+    assert not changed.success
+    assert "the stored state was built with a different configuration" in " ".join(changed.failures)
+
+    project.query("update int_idr__deliveries set _idr_state_stamp = 's0' || substring(_idr_state_stamp, 3)")
+    upgraded = project.build(VARS)
+    assert not upgraded.success
+    text = " ".join(upgraded.failures)
+    assert "written by another version of identity_resolution (state format s0; this version writes s1)" in text
+    assert "dbt build --full-refresh" in text
+
+    rebuilt = project.build(VARS, "--full-refresh")
+    assert rebuilt.success, rebuilt.failures or rebuilt.exception
+    assert project.query("select count(*) from int_idr__node_profiles") == published
+    assert not _reference_problems(project, 0)

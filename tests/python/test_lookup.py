@@ -15,9 +15,9 @@ from dataclasses import replace
 import pytest
 from dbt.cli.main import dbtRunner
 
-from logs import SOURCES_VARS, to_rows
 from reference import profile_id_for
 from scenarios import SCENARIOS, at, identify, track
+from strategies import SOURCES_VARS, to_rows
 
 SCENARIO_NAMES = ("shared_device", "diamond", "pair", "blocked", "email_variants", "chain")
 RUNS = [

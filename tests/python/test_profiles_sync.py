@@ -22,9 +22,9 @@ from datetime import datetime
 import pytest
 
 from harness import as_datetime
-from logs import SOURCES_VARS, TRAITS, batched_logs, draw_logs, namespaced, prefixed, to_rows
 from reference import profile_id_for
 from scenarios import at, identify, page, track
+from strategies import SOURCES_VARS, TRAITS, batched_logs, draw_logs, namespaced, prefixed, to_rows
 
 VARS = {**SOURCES_VARS, "idr_suppressions": "gdpr.suppressed", "idr_profiles_sync_enabled": True}
 
@@ -330,6 +330,9 @@ def test__profiles_sync__a_run_without_new_rows_writes_no_history(story):
     assert {r: p.query(f"select count(*) from {story.ps(r)}")[0][0] for r in counts} == counts
 
 
+@pytest.mark.engines("duckdb", "postgres", why=(
+    "one build per batch; the story above takes Spark through every Profiles Sync path"
+))
 def test__profiles_sync__agree_with_the_marts_after_every_batch_of_random_logs(project_factory):
     """Random logs cut into batches (late events, disagreeing deliveries, suppressions lifted and
     added): after every incremental run id_graph is idr_profile_id_map, external_id_mapping is

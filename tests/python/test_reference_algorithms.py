@@ -7,8 +7,8 @@ test_properties_sql.py.
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from logs import MULTI_LIMIT, event_logs
 from reference import Config, resolve, resolve_msf, resolve_mutual_cheapest
+from strategies import MULTI_LIMIT, event_logs
 
 pytestmark = pytest.mark.adapter_independent
 
@@ -19,7 +19,7 @@ def _check_limits(resolution, config):
                 assert sum(1 for t, _ in nodes if t == type_name) <= cfg.limit
 
 
-@settings(max_examples=5000, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=2000, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(event_logs())
 def test__msf_with_virtual_root__equals_definition_for_one_limit_of_one(log):
     expected = resolve(log)
@@ -27,7 +27,7 @@ def test__msf_with_virtual_root__equals_definition_for_one_limit_of_one(log):
     _check_limits(expected, Config())
 
 
-@settings(max_examples=5000, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=2000, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(event_logs())
 def test__mutual_cheapest_merging__equals_definition_for_several_limits(log):
     expected = resolve(log, MULTI_LIMIT)

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from harness import PROJECT_ROOT
-from logs import SOURCES_VARS, to_rows
 from reference import Event
 from scenarios import at, crm, identify, page, track
+from strategies import SOURCES_VARS, to_rows
 
 # Build 1: u1, a1 and m1 form a profile; u3 shares m1 but the user_id limit (1) rejects that
 # merge; u2 + a2; m3 alone (CRM). One event carries only a blocked email ("null"), one no

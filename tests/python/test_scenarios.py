@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from harness import as_datetime
-from logs import SOURCES_VARS, to_rows
 from reference import profile_id_for, resolve
 from scenarios import SCENARIOS, all_events
+from strategies import SOURCES_VARS, to_rows
 
 
 class Resolved:

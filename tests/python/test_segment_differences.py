@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import pytest
 
-from logs import SOURCES_VARS, to_rows
 from reference import resolve
 from scenarios import identify
 from segment_rule import compare, differences, resolve_segment
+from strategies import SOURCES_VARS, to_rows
+
+# compares rule variants built from the same SQL: one engine pair is enough
+pytestmark = pytest.mark.engines("duckdb", "postgres", why="compares rule variants built from the same SQL")
 
 # Each scenario: its events, our profiles (the dbt build must give them), Segment's (the model's).
 SEGMENT_DIFFERENCES = {

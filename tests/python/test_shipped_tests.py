@@ -15,8 +15,8 @@ from dataclasses import replace
 
 import pytest
 
-from logs import SOURCES_VARS, to_rows
 from scenarios import all_events, at, identify, track
+from strategies import SOURCES_VARS, to_rows
 
 VARS = {**SOURCES_VARS, "idr_suppressions": "gdpr.suppressed"}
 

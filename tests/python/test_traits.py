@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from logs import SOURCES_VARS
 from scenarios import at
+from strategies import SOURCES_VARS
 
 
 @pytest.fixture(scope="module")
