@@ -656,9 +656,8 @@ def test__hostile__bad_regex__names_the_var_and_the_pattern(config_project, adap
 # 6. A project that installs the package gets no demo data and no demo tables
 # ------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def package(project_factory, adapter) -> Project:
+def package(project_factory) -> Project:
     """A copy of the package, and the backend a consumer project builds into (Segment tables loaded)."""
-    _not_on_spark(adapter)
     project = project_factory("consumer")
     project.load(to_rows(SCENARIOS["dup"] + SCENARIOS["ws"]))
     return project
@@ -671,6 +670,7 @@ def _consumer(package: Project, name: str, vars: dict, extra_config: str = "") -
     return consumer
 
 
+@pytest.mark.engines("duckdb", why="what a consumer project gets is decided when dbt parses, the same on every engine")
 def test__hostile__consumer_project__gets_no_demo_data_and_no_demo_tables(package):
     """Setting only idr_segment_schema: the Segment tables resolve; no demo seed is built and the
     demo CRM contacts are not read (no extra-source model at all)."""
@@ -687,6 +687,7 @@ def test__hostile__consumer_project__gets_no_demo_data_and_no_demo_tables(packag
     assert got == {(source, event_id) for source, event_id, _ in expected}
 
 
+@pytest.mark.engines("duckdb", why="what a consumer project gets is decided when dbt parses, the same on every engine")
 def test__hostile__consumer_project__seeds_switched_off_as_the_readme_says_still_parses(package):
     consumer = _consumer(package, "seeds_off", {"idr_segment_schema": "segment"},
                          "seeds:\n  identity_resolution:\n    +enabled: false\n")
@@ -694,6 +695,7 @@ def test__hostile__consumer_project__seeds_switched_off_as_the_readme_says_still
     assert result.success, _failure_text(result)
 
 
+@pytest.mark.engines("duckdb", why="what a consumer project gets is decided when dbt parses, the same on every engine")
 def test__hostile__consumer_project__without_a_segment_schema_is_told_which_var_to_set(package):
     consumer = _consumer(package, "no_vars", {})
     result = consumer.dbt("parse", "--no-partial-parse")
@@ -702,6 +704,7 @@ def test__hostile__consumer_project__without_a_segment_schema_is_told_which_var_
             " ...), or switch them off with idr_segment_<table>_enabled: false") in _failure_text(result)
 
 
+@pytest.mark.engines("duckdb", why="what a consumer project gets is decided when dbt parses, the same on every engine")
 def test__hostile__consumer_project__a_missing_segment_table_names_the_vars(package):
     consumer = _consumer(package, "wrong_schema", {"idr_segment_schema": "nowhere"})
     result = consumer.dbt("build")
@@ -791,10 +794,13 @@ def test__hostile__swap_stopped_between_renames__restored_from_the_backup(hostil
 # 100k events sharing one identifier
 # ------------------------------------------------------------------------------------------------
 @pytest.mark.slow  # about 10 s on DuckDB, 40 s on PostgreSQL
-def test__hostile__hundred_thousand_events_share_one_email__one_hub_profile_and_limits_hold(project_factory, adapter):
+@pytest.mark.engines("duckdb", why=(
+    "the same rounds of the same SQL as the scenarios; a 100k-event build costs minutes on the other "
+    "engines"
+))
+def test__hostile__hundred_thousand_events_share_one_email__one_hub_profile_and_limits_hold(project_factory):
     """100,000 tracks carry one email, each its own anonymous id, every 1000th a user id: the first
     user takes the email and every anonymous id with it; the 99 later users keep their own events."""
-    _not_on_spark(adapter)
     events = [track(f"hub-e{i}", i / 60, anonymous_id=f"hub-a{i}", email="hub@x.com",
                     **({"user_id": f"hub-u{i // 1000}"} if i % 1000 == 0 else {})) for i in range(100_000)]
     project = project_factory("hub")

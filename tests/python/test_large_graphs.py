@@ -14,7 +14,7 @@ from scenarios import track
 from strategies import SOURCES_VARS, to_rows
 
 # 100k-node graphs: minutes on a local Spark for the same SQL the scenario and property tests run there
-pytestmark = pytest.mark.engines("duckdb", "postgres", why="100k-node graphs")
+pytestmark = pytest.mark.engines("duckdb", why="100k-node graphs")
 
 N = 100_000
 

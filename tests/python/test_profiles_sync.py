@@ -330,7 +330,7 @@ def test__profiles_sync__a_run_without_new_rows_writes_no_history(story):
     assert {r: p.query(f"select count(*) from {story.ps(r)}")[0][0] for r in counts} == counts
 
 
-@pytest.mark.engines("duckdb", "postgres", why=(
+@pytest.mark.engines("duckdb", why=(
     "one build per batch; the story above takes Spark through every Profiles Sync path"
 ))
 def test__profiles_sync__agree_with_the_marts_after_every_batch_of_random_logs(project_factory):
