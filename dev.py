@@ -3,8 +3,8 @@
 
     python3 dev.py demo    install into .venv, then `dbt build` the bundled demo on an embedded DuckDB
                            (`demo --target postgres` / `--target spark` installs that adapter too)
-    python3 dev.py test    install into .venv (with test extras), then lint and run the whole test suite
-                           on every adapter: DuckDB, PostgreSQL, Spark (needs Java 17+ and PostgreSQL's
+    python3 dev.py test    install into .venv (with test extras), then lint (ruff, SQLFluff) and run the
+                           whole test suite on every adapter: DuckDB, PostgreSQL, Spark (needs Java 17+ and PostgreSQL's
                            server binaries: initdb, pg_ctl; or a server named by IDR_PG_HOST)
     python3 dev.py bench   install into .venv (with test extras), then run the benchmark (see bench/)
     python3 dev.py report  install the report's needs into .venv, then write the graph health report of the
@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -87,14 +88,44 @@ def test(args: list[str]) -> int:
     if status != 0:
         return status
     statuses = {}
-    for adapter in adapters:
-        print(f"\n=== pytest --adapter={adapter}", flush=True)
-        # one token: with no path given, pytest would take a separate value for a path and not load
-        # tests/python/conftest.py, which defines --adapter
-        statuses[adapter] = _run(PYTHON, "-m", "pytest", f"--adapter={adapter}", *_workers(args), *args)
-    print("\n" + "\n".join(f"{adapter}: {'passed' if s == 0 else f'FAILED (exit {s})'}"
-                            for adapter, s in statuses.items()))
+    with tempfile.TemporaryDirectory(prefix="idr-sqlfluff-") as scratch:
+        # SQLFluff runs beside the first adapter's tests (it needs one core for about two minutes)
+        lint = _start_sqlfluff(Path(scratch))
+        if lint is None:
+            statuses["sqlfluff"] = 1
+        for adapter in adapters:
+            print(f"\n=== pytest --adapter={adapter}", flush=True)
+            # one token: with no path given, pytest would take a separate value for a path and not load
+            # tests/python/conftest.py, which defines --adapter
+            statuses[adapter] = _run(PYTHON, "-m", "pytest", f"--adapter={adapter}", *_workers(args), *args)
+            if lint is not None:
+                statuses["sqlfluff"] = _finish_sqlfluff(lint, Path(scratch))
+                lint = None
+    print("\n" + "\n".join(f"{name}: {'passed' if s == 0 else f'FAILED (exit {s})'}"
+                            for name, s in statuses.items()))
     return next((s for s in statuses.values() if s != 0), 0)
+
+
+def _start_sqlfluff(scratch: Path) -> subprocess.Popen | None:
+    """Seed a throwaway DuckDB file (the dbt templater compiles the staging models, which read the raw
+    tables' columns), then start `sqlfluff lint` on every model and data test, output to a file."""
+    env = {**_env(), "IDR_DUCKDB_PATH": str(scratch / "lint.duckdb")}
+    seeded = subprocess.run([str(BIN / "dbt"), "seed", "--quiet", "--target-path", str(scratch / "target"),
+                             "--log-path", str(scratch / "logs")], cwd=ROOT, env=env)
+    if seeded.returncode != 0:
+        print("sqlfluff: could not seed the DuckDB file its templater compiles against", flush=True)
+        return None
+    log = open(scratch / "sqlfluff.log", "w")  # noqa: SIM115 - closed by _finish_sqlfluff
+    return subprocess.Popen([str(BIN / "sqlfluff"), "lint", "models", "tests/singular", "tests/generic",
+                             "--processes", "1", "--disable-progress-bar"], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+
+
+def _finish_sqlfluff(lint: subprocess.Popen, scratch: Path) -> int:
+    status = lint.wait()
+    print("\n=== sqlfluff lint models tests/singular tests/generic", flush=True)
+    print((scratch / "sqlfluff.log").read_text()[-20000:], flush=True)
+    return status
 
 
 def _workers(args: list[str]) -> list[str]:
