@@ -75,7 +75,10 @@ changes as (
 
     union all
 
-    select flows.profile_id, case when receiving.is_new then 'split' else 'joined' end, flows.previous_profile_id
+    select
+        flows.profile_id,
+        case when receiving.is_new then 'split' else 'joined' end as change_type,
+        flows.previous_profile_id as related_profile_id
     from flows
     inner join receiving
         on flows.profile_id = receiving.profile_id
@@ -85,7 +88,7 @@ changes as (
 
     union all
 
-    select flows.previous_profile_id, 'merged', flows.profile_id
+    select flows.previous_profile_id as profile_id, 'merged' as change_type, flows.profile_id as related_profile_id
     from flows
     where flows.previous_profile_id is not null
         and flows.profile_id is not null
@@ -95,12 +98,16 @@ changes as (
     union all
 
     {# a profile none of whose identifiers went anywhere #}
-    select distinct flows.previous_profile_id, 'removed', cast(null as {{ dbt.type_string() }})
+    select distinct
+        flows.previous_profile_id as profile_id,
+        'removed' as change_type,
+        cast(null as {{ dbt.type_string() }}) as related_profile_id
     from flows
     where flows.previous_profile_id is not null
         and flows.previous_profile_id not in (select profile_id from active)
         and flows.previous_profile_id not in (
-            select previous_profile_id from flows where profile_id is not null and previous_profile_id is not null)
+            select moved.previous_profile_id from flows as moved
+            where moved.profile_id is not null and moved.previous_profile_id is not null)
 
 ),
 

@@ -128,14 +128,16 @@ profile_sizes as (
 
     union all
 
-    select 'profiles_by_event_count', cast(null as {{ dbt.type_string() }}), event_count, count(*)
+    select 'profiles_by_event_count' as metric, cast(null as {{ dbt.type_string() }}) as identifier_type,
+        event_count as profile_size, count(*) as profile_count
     from profiles
     group by event_count
     {%- for t in cfg['types'] %}
 
     union all
 
-    select 'profiles_by_type_count', '{{ t["name"] }}', {{ t['column_name'] }}_count, count(*)
+    select 'profiles_by_type_count' as metric, '{{ t["name"] }}' as identifier_type,
+        {{ t['column_name'] }}_count as profile_size, count(*) as profile_count
     from profiles
     where {{ t['column_name'] }}_count > 0
     group by {{ t['column_name'] }}_count
@@ -210,47 +212,57 @@ metrics as (
     {%- endfor %}
     {%- for column, metric in [('blocked_value_count', 'blocked_values'), ('invalid_value_count', 'invalid_values')] %}
 
-    select '{{ metric }}', source_name, {{ no_text }}, {{ no_text }}, {{ no_size }},
-        cast(sum({{ column }}) as {{ value_type }})
+    select '{{ metric }}' as metric, source_name, {{ no_text }} as identifier_type,
+        {{ no_text }} as category, {{ no_size }} as profile_size,
+        cast(sum({{ column }}) as {{ value_type }}) as metric_value
     from event_groups
     group by source_name
     union all
     {%- endfor %}
 
-    select 'deliveries_in_run', source_name, {{ no_text }}, {{ no_text }}, {{ no_size }},
-        cast(sum(new_row_count) as {{ value_type }})
+    select 'deliveries_in_run' as metric, source_name, {{ no_text }} as identifier_type,
+        {{ no_text }} as category, {{ no_size }} as profile_size,
+        cast(sum(new_row_count) as {{ value_type }}) as metric_value
     from delivery_groups
     group by source_name
     union all
 
-    select 'quarantined_rows', source_name, {{ no_text }}, quarantine_reason, {{ no_size }},
-        cast(row_count as {{ value_type }})
+    select 'quarantined_rows' as metric, source_name, {{ no_text }} as identifier_type,
+        quarantine_reason as category, {{ no_size }} as profile_size,
+        cast(row_count as {{ value_type }}) as metric_value
     from delivery_groups
     where quarantine_reason is not null
     union all
 
-    select 'quarantined_rows', source_name, {{ no_text }}, 'conflicting_duplicate', {{ no_size }},
-        cast(sum(conflicting_delivery_count) as {{ value_type }})
+    select 'quarantined_rows' as metric, source_name, {{ no_text }} as identifier_type,
+        'conflicting_duplicate' as category, {{ no_size }} as profile_size,
+        cast(sum(conflicting_delivery_count) as {{ value_type }}) as metric_value
     from event_groups
     group by source_name
     having sum(conflicting_delivery_count) > 0
     union all
 
-    select 'identifiers', {{ no_text }}, identifier_type, {{ no_text }}, {{ no_size }},
-        cast(identifier_count as {{ value_type }})
+    select 'identifiers' as metric, {{ no_text }} as source_name, identifier_type,
+        {{ no_text }} as category, {{ no_size }} as profile_size,
+        cast(identifier_count as {{ value_type }}) as metric_value
     from identifier_groups
     union all
 
-    select 'identifiers_new', {{ no_text }}, identifier_type, {{ no_text }}, {{ no_size }},
-        cast(new_identifier_count as {{ value_type }})
+    select 'identifiers_new' as metric, {{ no_text }} as source_name, identifier_type,
+        {{ no_text }} as category, {{ no_size }} as profile_size,
+        cast(new_identifier_count as {{ value_type }}) as metric_value
     from identifier_groups
     union all
 
-    select metric, {{ no_text }}, identifier_type, {{ no_text }}, profile_size, cast(profile_count as {{ value_type }})
+    select metric, {{ no_text }} as source_name, identifier_type,
+        {{ no_text }} as category, profile_size,
+        cast(profile_count as {{ value_type }}) as metric_value
     from profile_sizes
     union all
 
-    select 'edges', {{ no_text }}, limit_type, status, {{ no_size }}, cast(edge_count as {{ value_type }})
+    select 'edges' as metric, {{ no_text }} as source_name, limit_type as identifier_type,
+        status as category, {{ no_size }} as profile_size,
+        cast(edge_count as {{ value_type }}) as metric_value
     from edge_groups
     {%- set scalars = [
         ('profiles', 'profile_summary', 'profile_count'),
@@ -268,8 +280,9 @@ metrics as (
     {%- for metric, relation, column in scalars %}
     union all
 
-    select '{{ metric }}', {{ no_text }}, {{ no_text }}, {{ no_text }}, {{ no_size }},
-        cast({{ column }} as {{ value_type }})
+    select '{{ metric }}' as metric, {{ no_text }} as source_name,
+        {{ no_text }} as identifier_type, {{ no_text }} as category, {{ no_size }} as profile_size,
+        cast({{ column }} as {{ value_type }}) as metric_value
     from {{ relation }}
     {%- endfor %}
 

@@ -72,12 +72,14 @@ rejected_by_profile as (
 picked as (
 
     {# the top rows of each kind: (hub_kind, node_id shown, profile_id) #}
-    {%- for kind, measure in [('profile_most_identifiers', 'identifier_count'), ('profile_most_events', 'event_count')] %}
+    {%- for kind, measure in [
+        ('profile_most_identifiers', 'identifier_count'),
+        ('profile_most_events', 'event_count')] %}
     select '{{ kind }}' as hub_kind, key_nodes.node_id, top_profiles.profile_id
     from (
         select profile_id
         from profiles
-        order by {{ measure }} desc, {{ identity_resolution.idr_binary_order('profile_id') }}
+        order by {{ measure }} desc, {{ identity_resolution.idr_binary_order('profile_id') }} asc
         limit {{ top_n }}
     ) as top_profiles
     {# a profile is shown with the identifier it is named after #}
@@ -88,12 +90,12 @@ picked as (
     union all
     {%- endfor %}
 
-    select 'identifier_most_links', top_linked.node_id, node_profiles.profile_id
+    select 'identifier_most_links' as hub_kind, top_linked.node_id, node_profiles.profile_id
     from (
         select node_id
         from node_components
         where edge_count > 0
-        order by edge_count desc, node_id
+        order by edge_count desc, node_id asc
         limit {{ top_n }}
     ) as top_linked
     inner join node_profiles
@@ -101,12 +103,12 @@ picked as (
 
     union all
 
-    select 'identifier_most_rejected_edges', top_rejected.node_id, node_profiles.profile_id
+    select 'identifier_most_rejected_edges' as hub_kind, top_rejected.node_id, node_profiles.profile_id
     from (
         select node_id
         from rejected_by_identifier
-        order by rejected_edge_count desc, identifier_type,
-            {{ identity_resolution.idr_binary_order('identifier_value') }}
+        order by rejected_edge_count desc, identifier_type asc,
+            {{ identity_resolution.idr_binary_order('identifier_value') }} asc
         limit {{ top_n }}
     ) as top_rejected
     inner join node_profiles

@@ -24,8 +24,8 @@ with staged as (
         {%- do windows.append("(source_name = '" ~ input['name'] ~ "' and (loaded_at is null or loaded_at >= "
             ~ cutoffs[input['name']] ~ "))") %}
     {%- endfor %}
-    {%- set others = cfg['inputs'] | selectattr('model', 'equalto', model) | rejectattr('name', 'in', cutoffs.keys() | list)
-        | map(attribute='name') | list %}
+    {%- set others = cfg['inputs'] | selectattr('model', 'equalto', model)
+        | rejectattr('name', 'in', cutoffs.keys() | list) | map(attribute='name') | list %}
 
     select * from {{ ref(model) }}
     {%- if windows | length > 0 %}

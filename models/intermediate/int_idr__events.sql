@@ -142,7 +142,8 @@ repeated_winners as (
         select
             ranked.event_key,
             sum(case when ranked.payload_text = first_payload.payload_text then 1 else 0 end) as delivery_count,
-            sum(case when ranked.payload_text = first_payload.payload_text then 0 else 1 end) as conflicting_delivery_count
+            sum(case when ranked.payload_text = first_payload.payload_text then 0 else 1 end)
+                as conflicting_delivery_count
         from ranked
         inner join ranked as first_payload
             on ranked.event_key = first_payload.event_key
@@ -182,11 +183,13 @@ anchored as (
         winners.invalid_identifier_count,
         0
         {%- for slot in cfg['event_slots'] %}
-        + case when winners.{{ slot['column'] }} is not null and ({{ values[slot['column']] }}) is null then 1 else 0 end
+        + case when winners.{{ slot['column'] }} is not null and ({{ values[slot['column']] }}) is null
+            then 1 else 0 end
         {%- endfor %} as suppressed_identifier_count,
         0
         {%- for slot in cfg['event_slots'] %}
-        + case when ({{ values[slot['column']] }}) is not null and not {{ identity_resolution.idr_repeated_slot(cfg, values, loop.index0) }}
+        + case when ({{ values[slot['column']] }}) is not null
+            and not {{ identity_resolution.idr_repeated_slot(cfg, values, loop.index0) }}
             then 1 else 0 end
         {%- endfor %} as identifier_count,
         {{ anchor['type'] }} as resolved_by_type,

@@ -10,8 +10,10 @@
     ('select node_id from ' ~ suppressions ~ ' where is_active') if changes['any_active'] else none) -%}
 {%- set slots = [] -%}
 {%- for slot in cfg['event_slots'] -%}
-    {%- do slots.append({'label': slot['type'], 'expr': 'case when ' ~ identity_resolution.idr_repeated_slot(cfg, values, loop.index0)
-        ~ ' then null else ' ~ values[slot['column']] ~ ' end'}) -%}
+    {%- do slots.append({
+        'label': slot['type'],
+        'expr': 'case when ' ~ identity_resolution.idr_repeated_slot(cfg, values, loop.index0)
+            ~ ' then null else ' ~ values[slot['column']] ~ ' end'}) -%}
 {%- endfor -%}
 
 with changed_events as (

@@ -58,6 +58,15 @@ edges as (
 
 {%- if limited_types | length > 0 %}
 
+edge_profiles as (
+
+    {# every profile an edge touches #}
+    select profile_id_a as profile_id from edges
+    union
+    select profile_id_b from edges
+
+),
+
 limited_values as (
 
     {# the values of each limited type in each profile an edge touches #}
@@ -67,11 +76,7 @@ limited_values as (
         count(*) as value_count,
         {{ identity_resolution.idr_sorted_listagg('ends.identifier_value', ', ') }} as value_list
     from ends
-    inner join (
-        select profile_id_a as profile_id from edges
-        union
-        select profile_id_b from edges
-    ) as edge_profiles
+    inner join edge_profiles
         on ends.profile_id = edge_profiles.profile_id
     where ends.identifier_type in ('{{ limited_types | map(attribute="name") | join("', '") }}')
     group by ends.profile_id, ends.identifier_type
@@ -88,7 +93,8 @@ judged as (
         case when edges.profile_id_a <> edges.profile_id_b then coalesce(
             {%- for t in limited_types %}
             case
-                when coalesce(values_a_{{ loop.index }}.value_count, 0) + coalesce(values_b_{{ loop.index }}.value_count, 0) > {{ t['limit'] }}
+                when coalesce(values_a_{{ loop.index }}.value_count, 0)
+                    + coalesce(values_b_{{ loop.index }}.value_count, 0) > {{ t['limit'] }}
                     then {{ dbt.concat([
                         "'" ~ t['name'] ~ " limit " ~ t['limit'] ~ " exceeded: '",
                         "coalesce(values_a_" ~ loop.index ~ ".value_list, '(none)')",

@@ -77,7 +77,10 @@ stamped as (
         on events.anchor_node_id = node_profiles.node_id
     inner join profiles
         on node_profiles.profile_id = profiles.profile_id
-    where coalesce({{ (trait_columns | map('replace', 'trait__', 'deliveries.trait__') | list) | join(', ') }}, null) is not null
+    where coalesce(
+        {{ (trait_columns | map('replace', 'trait__', 'deliveries.trait__') | list) | join(',\n        ') }},
+        null
+    ) is not null
 
 ),
 

@@ -47,7 +47,11 @@ primary_ranked as (
             order by event_count desc, last_seen_at desc, {{ identity_resolution.idr_binary_order('identifier_value') }}
         ) as primary_order
     from identifiers
-    where identifier_type in ('{{ cfg["primary_types"] | map(attribute="name") | join("', '") }}')
+    where identifier_type in (
+        {%- for t in cfg['primary_types'] %}
+        '{{ t["name"] }}'{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    )
 
 ),
 

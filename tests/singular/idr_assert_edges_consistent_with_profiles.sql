@@ -8,7 +8,8 @@
 {%- set since_mark = "(_batch_at > mark.batch_at or (_batch_at = mark.batch_at and not mark.is_rebuilt))" -%}
 {#- A build that selects only part of the package leaves the models it did not select behind
     their inputs until the next build; the test waits for a build that builds all of them. -#}
-{%- set partial_build = flags.WHICH == 'build' and model.depends_on.nodes | reject('in', selected_resources) | list | length > 0 -%}
+{%- set partial_build = flags.WHICH == 'build'
+    and model.depends_on.nodes | reject('in', selected_resources) | list | length > 0 -%}
 -- The resolution has converged, and idr_edges agrees with the profiles:
 --   * an edge of the graph (int_idr__edges) between two profiles is one whose merge would break a
 --     limit: together the two profiles hold more values of a limited type than its limit, counted

@@ -2,7 +2,8 @@
 {%- set events = ref('int_idr__events') -%}
 {#- A build that selects only part of the package leaves the models it did not select behind
     their inputs until the next build; the test waits for a build that builds all of them. -#}
-{%- set partial_build = flags.WHICH == 'build' and model.depends_on.nodes | reject('in', selected_resources) | list | length > 0 -%}
+{%- set partial_build = flags.WHICH == 'build'
+    and model.depends_on.nodes | reject('in', selected_resources) | list | length > 0 -%}
 -- Every delivered row is accounted for: a usable delivery (no quarantine_reason) is its event's
 -- kept delivery, a copy of it (delivery_count) or a delivery disagreeing with it
 -- (conflicting_delivery_count, listed in idr_quarantined_rows), and a delivery with a

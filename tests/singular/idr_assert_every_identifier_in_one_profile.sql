@@ -4,7 +4,8 @@
 {%- set occurrences = ref('int_idr__occurrences') -%}
 {#- A build that selects only part of the package leaves the models it did not select behind
     their inputs until the next build; the test waits for a build that builds all of them. -#}
-{%- set partial_build = flags.WHICH == 'build' and model.depends_on.nodes | reject('in', selected_resources) | list | length > 0 -%}
+{%- set partial_build = flags.WHICH == 'build'
+    and model.depends_on.nodes | reject('in', selected_resources) | list | length > 0 -%}
 -- Every identifier an event carries is in exactly one profile, and every event with an anchor has
 -- a profile: at most one because int_idr__node_profiles has one row per node (its grain test); at
 -- least one is checked here, with its converse (an identifier that disappeared keeps no profile).

@@ -4,7 +4,8 @@
 {%- set traits = ref('idr_profile_traits') -%}
 {#- A build that selects only part of the package leaves the models it did not select behind
     their inputs until the next build; the test waits for a build that builds all of them. -#}
-{%- set partial_build = flags.WHICH == 'build' and model.depends_on.nodes | reject('in', selected_resources) | list | length > 0 -%}
+{%- set partial_build = flags.WHICH == 'build'
+    and model.depends_on.nodes | reject('in', selected_resources) | list | length > 0 -%}
 -- idr_profiles and idr_profile_traits agree with the identifiers they are built from: every profile
 -- that holds identifiers has one row in each, with the identifier count, event count and first /
 -- last seen of its identifiers now, and no other profile has a row. Marts are written one model

@@ -2,7 +2,8 @@
 {%- set changes = ref('idr_profile_changes') -%}
 {#- A build that selects only part of the package leaves the models it did not select behind
     their inputs until the next build; the test waits for a build that builds all of them. -#}
-{%- set partial_build = flags.WHICH == 'build' and model.depends_on.nodes | reject('in', selected_resources) | list | length > 0 -%}
+{%- set partial_build = flags.WHICH == 'build'
+    and model.depends_on.nodes | reject('in', selected_resources) | list | length > 0 -%}
 -- idr_profile_id_map resolves every profile id: the map lists each id published by a `created` or
 -- `split` row of idr_profile_changes once, an id in use maps to itself (`active`), and a retired
 -- id (a `merged` or `removed` row) maps to where its identifiers are. So: each profile that holds

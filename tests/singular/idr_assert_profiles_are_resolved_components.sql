@@ -2,7 +2,8 @@
 {%- set components = ref('int_idr__node_components') -%}
 {#- A build that selects only part of the package leaves the models it did not select behind
     their inputs until the next build; the test waits for a build that builds all of them. -#}
-{%- set partial_build = flags.WHICH == 'build' and model.depends_on.nodes | reject('in', selected_resources) | list | length > 0 -%}
+{%- set partial_build = flags.WHICH == 'build'
+    and model.depends_on.nodes | reject('in', selected_resources) | list | length > 0 -%}
 -- Each published profile is exactly one resolved component of int_idr__node_components and names
 -- exactly one of its identifiers as its key. Catches: the id assignment of int_idr__node_profiles
 -- giving one id to two components (two people the resolution kept apart shown as one) or two ids

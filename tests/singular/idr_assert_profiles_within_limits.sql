@@ -3,7 +3,8 @@
 {%- set node_profiles = ref('int_idr__node_profiles') -%}
 {#- A build that selects only part of the package leaves the models it did not select behind
     their inputs until the next build; the test waits for a build that builds all of them. -#}
-{%- set partial_build = flags.WHICH == 'build' and model.depends_on.nodes | reject('in', selected_resources) | list | length > 0 -%}
+{%- set partial_build = flags.WHICH == 'build'
+    and model.depends_on.nodes | reject('in', selected_resources) | list | length > 0 -%}
 -- No profile holds more values of an identifier type than the type's limit (idr_identifier_types).
 -- Catches: a resolution that accepted an edge it had to reject (limits ignored or miscounted in a
 -- resolution loop, or a component left out of the limited resolution), and published ids that put
