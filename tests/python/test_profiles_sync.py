@@ -26,6 +26,12 @@ from reference import profile_id_for
 from scenarios import at, identify, page, track
 from strategies import SOURCES_VARS, TRAITS, batched_logs, draw_logs, namespaced, prefixed, to_rows
 
+pytestmark = pytest.mark.engines("duckdb", "postgres", why=(
+    "several builds each; Spark answers each statement in tenths of a second, so its pass keeps to "
+    "the engine-specific SQL of staging, resolution and the incremental materialization (DECISIONLOG "
+    "22)"
+))
+
 VARS = {**SOURCES_VARS, "idr_suppressions": "gdpr.suppressed", "idr_profiles_sync_enabled": True}
 
 

@@ -22,6 +22,12 @@ from reference import Event
 from scenarios import at, crm, identify, page, track
 from strategies import SOURCES_VARS, to_rows
 
+pytestmark = pytest.mark.engines("duckdb", "postgres", why=(
+    "several builds each; Spark answers each statement in tenths of a second, so its pass keeps to "
+    "the engine-specific SQL of staging, resolution and the incremental materialization (DECISIONLOG "
+    "22)"
+))
+
 # Build 1: u1, a1 and m1 form a profile; u3 shares m1 but the user_id limit (1) rejects that
 # merge; u2 + a2; m3 alone (CRM). One event carries only a blocked email ("null"), one no
 # identifier (and a later, disagreeing copy: a conflicting duplicate), one row has no event id.

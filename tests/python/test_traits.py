@@ -7,6 +7,11 @@ import pytest
 from scenarios import at
 from strategies import SOURCES_VARS
 
+pytestmark = pytest.mark.engines("duckdb", "postgres", why=(
+    "one build whose trait SQL the property tests also check on Spark (they compare traits with the "
+    "reference)"
+))
+
 
 @pytest.fixture(scope="module")
 def traits(project_factory):
