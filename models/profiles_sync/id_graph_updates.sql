@@ -191,7 +191,9 @@ updates as (
 final as (
 
     select
-        {{ dbt.hash(dbt.concat(['updates.segment_id', "'@'", identity_resolution.idr_timestamp_text('updates.run_at')])) }}
+        {{ dbt.hash(dbt.concat([
+            'updates.segment_id', "'@'", identity_resolution.idr_timestamp_text('updates.run_at'),
+        ])) }}
             as id,
         updates.segment_id,
         updates.canonical_segment_id,

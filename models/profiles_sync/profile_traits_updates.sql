@@ -4,7 +4,11 @@
     new values from events, or traits combined by a merge (a row for the surviving profile only, as
     Segment writes). The first build writes every profile as it is now (a backfill). A trait value
     that is a suppressed identifier is blanked in every row. -#}
-{{ config(enabled=var('idr_profiles_sync_enabled') == true, unique_key=['segment_id', '_batch_at'], full_refresh=false) }}
+{{ config(
+    enabled=var('idr_profiles_sync_enabled') == true,
+    unique_key=['segment_id', '_batch_at'],
+    full_refresh=false,
+) }}
 {%- set incremental = identity_resolution.idr_is_incremental() -%}
 {%- set watermark = identity_resolution.idr_watermark() -%}
 {%- set traits = cfg['traits'] -%}
@@ -61,7 +65,9 @@ changed as (
 final as (
 
     select
-        {{ dbt.hash(dbt.concat(['profile_id', "'@'", identity_resolution.idr_timestamp_text(identity_resolution.idr_batch_at())])) }}
+        {{ dbt.hash(dbt.concat([
+            'profile_id', "'@'", identity_resolution.idr_timestamp_text(identity_resolution.idr_batch_at()),
+        ])) }}
             as id,
         profile_id as segment_id,
         {%- for trait in traits %}
