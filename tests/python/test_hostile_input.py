@@ -428,6 +428,8 @@ def _other_zone_build(hostile, project_factory, adapter) -> Project:
     return project
 
 
+@pytest.mark.engines("duckdb", "postgres", why=(
+    "another build; a local Spark build takes minutes (DECISIONLOG 22)"))
 def test__hostile__time_zones__the_same_build_under_two_zones_gives_identical_marts(hostile, project_factory, adapter):
     other = _other_zone_build(hostile, project_factory, adapter)
     expected, got = snapshot(hostile), snapshot(other)
@@ -770,6 +772,8 @@ def test__hostile__failed_mart__rolled_back_whole_flagged_by_a_shipped_test_then
     assert not mismatches(CompareMarts(project), resolve(STEP_A + STEP_B), "s9-", exact_ids=False)
 
 
+@pytest.mark.engines("duckdb", "postgres", why=(
+    "another build; a local Spark build takes minutes (DECISIONLOG 22)"))
 def test__hostile__swap_stopped_between_renames__restored_from_the_backup(hostile):
     """A table rewritten by a swap (Spark rewrites every incremental table so) and stopped between
     its two renames exists only as <name>__dbt_backup, next to the new table built aside: the next

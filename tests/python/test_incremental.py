@@ -25,6 +25,12 @@ from scenarios import at, identify, track
 from snapshots import snapshot, snapshot_partition
 from strategies import DEFAULT, SOURCES_VARS, TRAITS, to_rows
 
+pytestmark = pytest.mark.engines("duckdb", "postgres", why=(
+    "a local Spark build takes one to four minutes, so the Spark pass keeps to staging, the "
+    "resolution (scenarios, property tests) and one incremental rebuild with leftover work tables "
+    "(DECISIONLOG 22)"
+))
+
 SUPPRESSIONS = "gdpr.suppressed"
 VARS = {**SOURCES_VARS, "idr_suppressions": SUPPRESSIONS}
 
@@ -347,6 +353,7 @@ def test__incremental__a_build_killed_during_resolution_then_rerun_equals_an_uni
     assert not [r for r in project.relation_names() if "__idr_" in r or r.endswith(("__dbt_tmp", "__dbt_backup"))]
 
 
+@pytest.mark.engines("duckdb", "postgres", "spark", why="every engine")
 def test__resolution__work_tables_left_by_a_killed_run_are_dropped_by_the_next(project_factory):
     project = project_factory("leftovers")
     _load_batch(project, 0)
