@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -21,14 +22,15 @@ def pytest_addoption(parser):
 
 def pytest_collection_modifyitems(config, items):
     """Tests that touch no database run once, in the DuckDB pass of the suite; a test marked
-    `engines(...)` runs only on the engines it names (the marker says why)."""
+    `engines(...)` runs only on the engines it names (the marker says why; IDR_ALL_ENGINES=1 runs
+    it everywhere)."""
     adapter = config.getoption("--adapter")
     for item in items:
         if adapter != "duckdb" and item.get_closest_marker("adapter_independent"):
             item.add_marker(pytest.mark.skip(reason="adapter-independent: runs with --adapter=duckdb"))
             continue
         engines = item.get_closest_marker("engines")
-        if engines is not None and adapter not in engines.args:
+        if engines is not None and adapter not in engines.args and not os.environ.get("IDR_ALL_ENGINES"):
             why = engines.kwargs.get("why", "")
             item.add_marker(pytest.mark.skip(reason=f"runs on {', '.join(engines.args)} only: {why}"))
 
