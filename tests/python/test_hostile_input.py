@@ -428,8 +428,6 @@ def _other_zone_build(hostile, project_factory, adapter) -> Project:
     return project
 
 
-@pytest.mark.engines("duckdb", "postgres", why=(
-    "another build; a local Spark build takes minutes (DECISIONLOG 22)"))
 def test__hostile__time_zones__the_same_build_under_two_zones_gives_identical_marts(hostile, project_factory, adapter):
     other = _other_zone_build(hostile, project_factory, adapter)
     expected, got = snapshot(hostile), snapshot(other)
