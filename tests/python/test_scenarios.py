@@ -184,6 +184,16 @@ def test__at7__a_blocked_user_id_leaves_the_anonymous_id(resolved):
     assert resolved.members(event["profile_id"]) == {("anonymous_id", "at7-a9")}
 
 
+def test__hash_lookalikes__two_values_a_weak_hash_confuses_stay_two_identifiers(resolved):
+    first = resolved.profile_of("email", "gabriel_clark600732@example.net")
+    second = resolved.profile_of("email", "gabriel.clark603732@example.net")
+    assert first != second
+    assert resolved.members(first) == {("email", "gabriel_clark600732@example.net"),
+                                       ("anonymous_id", "hash_lookalikes-a1")}
+    assert resolved.members(second) == {("email", "gabriel.clark603732@example.net"),
+                                        ("anonymous_id", "hash_lookalikes-a2")}
+
+
 def test__at8__a_shared_unlimited_identifier_merges(resolved):
     pid = resolved.profile_of("ga_client_id", "at8-g")
     assert resolved.members(pid) == {("ga_client_id", "at8-g"), ("anonymous_id", "at8-x1"), ("anonymous_id", "at8-x2")}
