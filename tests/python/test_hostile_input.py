@@ -670,7 +670,7 @@ def _consumer(package: Project, name: str, vars: dict, extra_config: str = "") -
     return consumer
 
 
-@pytest.mark.engines("duckdb", why="what a consumer project gets is decided when dbt parses, the same on every engine")
+@pytest.mark.engines("duckdb", "postgres", why="a consumer project: parse-time behaviour, not Spark SQL")
 def test__hostile__consumer_project__gets_no_demo_data_and_no_demo_tables(package):
     """Setting only idr_segment_schema: the Segment tables resolve; no demo seed is built and the
     demo CRM contacts are not read (no extra-source model at all)."""
@@ -687,7 +687,7 @@ def test__hostile__consumer_project__gets_no_demo_data_and_no_demo_tables(packag
     assert got == {(source, event_id) for source, event_id, _ in expected}
 
 
-@pytest.mark.engines("duckdb", why="what a consumer project gets is decided when dbt parses, the same on every engine")
+@pytest.mark.engines("duckdb", "postgres", why="a consumer project: parse-time behaviour, not Spark SQL")
 def test__hostile__consumer_project__seeds_switched_off_as_the_readme_says_still_parses(package):
     consumer = _consumer(package, "seeds_off", {"idr_segment_schema": "segment"},
                          "seeds:\n  identity_resolution:\n    +enabled: false\n")
@@ -695,7 +695,7 @@ def test__hostile__consumer_project__seeds_switched_off_as_the_readme_says_still
     assert result.success, _failure_text(result)
 
 
-@pytest.mark.engines("duckdb", why="what a consumer project gets is decided when dbt parses, the same on every engine")
+@pytest.mark.engines("duckdb", "postgres", why="a consumer project: parse-time behaviour, not Spark SQL")
 def test__hostile__consumer_project__without_a_segment_schema_is_told_which_var_to_set(package):
     consumer = _consumer(package, "no_vars", {})
     result = consumer.dbt("parse", "--no-partial-parse")
@@ -704,7 +704,7 @@ def test__hostile__consumer_project__without_a_segment_schema_is_told_which_var_
             " ...), or switch them off with idr_segment_<table>_enabled: false") in _failure_text(result)
 
 
-@pytest.mark.engines("duckdb", why="what a consumer project gets is decided when dbt parses, the same on every engine")
+@pytest.mark.engines("duckdb", "postgres", why="a consumer project: parse-time behaviour, not Spark SQL")
 def test__hostile__consumer_project__a_missing_segment_table_names_the_vars(package):
     consumer = _consumer(package, "wrong_schema", {"idr_segment_schema": "nowhere"})
     result = consumer.dbt("build")
