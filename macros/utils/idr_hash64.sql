@@ -20,21 +20,13 @@
     (the 128-bit MD5 as a number; about 0.1 s per million values) of the values joined with unit
     separators, nulls marked, keeps its top 63 bits. -#}
 {% macro duckdb__idr_hash64(exprs, salt) -%}
-    {%- set parts = [identity_resolution.idr_string_literal(salt)] -%}
-    {%- for expr in exprs -%}
-        {%- do parts.append("coalesce(cast(" ~ expr ~ " as varchar), chr(2))") -%}
-    {%- endfor -%}
-    cast(md5_number({{ parts | join(" || chr(31) || ") }}) >> 65 as bigint)
+    cast(md5_number({{ identity_resolution._idr_hash_text(exprs, salt, 'varchar') }}) >> 65 as bigint)
 {%- endmacro %}
 
 {#- PostgreSQL: hashtextextended (the hash behind hash partitioning, stable across versions) of the
     values joined with unit separators, nulls marked; the sign bit is cleared. -#}
 {% macro postgres__idr_hash64(exprs, salt) -%}
-    {%- set parts = [identity_resolution.idr_string_literal(salt)] -%}
-    {%- for expr in exprs -%}
-        {%- do parts.append("coalesce(cast(" ~ expr ~ " as text), chr(2))") -%}
-    {%- endfor -%}
-    (hashtextextended({{ parts | join(" || chr(31) || ") }}, 0) & 9223372036854775807)
+    (hashtextextended({{ identity_resolution._idr_hash_text(exprs, salt, 'text') }}, 0) & 9223372036854775807)
 {%- endmacro %}
 
 {#- Spark: xxhash64 takes any number of arguments (nulls allowed) and is specified, so stable; the sign bit is cleared. -#}
