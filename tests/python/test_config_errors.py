@@ -7,8 +7,9 @@ import pytest
 from scenarios import SCENARIOS
 from strategies import SOURCES_VARS, to_rows
 
-# config errors are engine-independent: each is raised at parse time or by the first query, before any model writes
-pytestmark = pytest.mark.engines("duckdb", "postgres", why="config errors are engine-independent")
+pytestmark = pytest.mark.engines("duckdb", "postgres", why=(
+    "config errors are engine-independent: each is raised at parse time or by the first query, before "
+    "any model writes"))
 
 CRM = SOURCES_VARS["idr_sources"][0]
 

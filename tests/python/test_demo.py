@@ -15,9 +15,9 @@ from scenarios import all_events
 from snapshots import snapshot
 from strategies import SOURCES_VARS, to_rows
 
-# demo, determinism and the README layouts: Spark's seed loading and extra builds cost minutes for what the
-# scenarios and property tests already check there
-pytestmark = pytest.mark.engines("duckdb", "postgres", why="demo, determinism and the README layouts")
+pytestmark = pytest.mark.engines("duckdb", "postgres", why=(
+    "demo, determinism and the README layouts: Spark's seed loading and extra builds cost minutes for "
+    "what the scenarios and property tests already check there"))
 
 
 def _snapshot(project) -> dict[str, list[tuple]]:

@@ -294,11 +294,6 @@ def _failure_text(result) -> str:
     return " ".join([str(result.exception or ""), *result.failures, *result.logs])
 
 
-def _not_on_spark(adapter: str) -> None:
-    if adapter == "spark":
-        pytest.skip("engine-independent: checked on DuckDB and PostgreSQL")
-
-
 # ------------------------------------------------------------------------------------------------
 # 1. Duplicate event ids with different payloads
 # ------------------------------------------------------------------------------------------------
@@ -564,8 +559,7 @@ DROP = "drop table segment.canary"
 
 
 @pytest.fixture(scope="module")
-def config_project(project_factory, adapter) -> Project:
-    _not_on_spark(adapter)
+def config_project(project_factory) -> Project:
     project = project_factory("hostile_config")
     project.load(to_rows(SCENARIOS["dup"] + SCENARIOS["phone"]))
     project.load({("segment", "canary"): [{"id": "still here", "timestamp": T0}]})
@@ -591,6 +585,7 @@ def config_project(project_factory, adapter) -> Project:
     pytest.param({"idr_identifier_types": {f"user_id'); {DROP}; --": {"priority": 1}}},
                  "idr_identifier_types (type name) must be an identifier type name", id="type_name"),
 ])
+@pytest.mark.engines("duckdb", "postgres", why="engine-independent: checked on DuckDB and PostgreSQL")
 def test__hostile__crafted_config_names__rejected_before_any_sql_runs(config_project, vars, message):
     result = config_project.build({**SOURCES_VARS, **vars})
     assert not result.success
@@ -598,6 +593,7 @@ def test__hostile__crafted_config_names__rejected_before_any_sql_runs(config_pro
     assert config_project.query(f"select count(*) from {config_project.backend.schema('segment')}.canary") == [(1,)]
 
 
+@pytest.mark.engines("duckdb", "postgres", why="engine-independent: checked on DuckDB and PostgreSQL")
 def test__hostile__misspelt_segment_identifier_column__fails_naming_the_var(config_project):
     """A column of idr_segment_identifiers in none of the enabled tables is an error; one missing
     from some tables only (context_traits_email: tracks has it, identifies has not) is fine."""
@@ -643,6 +639,7 @@ def test__hostile__config_errors__show_the_var_the_value_and_its_type(config_pro
     pytest.param("x*+", "idr_blocked_patterns[1] ('x*+') is not a regular expression {adapter} accepts;"
                  " fix or remove it", id="rejected_by_the_engine"),
 ])
+@pytest.mark.engines("duckdb", "postgres", why="engine-independent: checked on DuckDB and PostgreSQL")
 def test__hostile__bad_regex__names_the_var_and_the_pattern(config_project, adapter, pattern, message):
     """A pattern that does not compile fails when dbt parses; one Python accepts but the engine
     does not (a possessive quantifier) fails when the build starts. Both name the var and the
@@ -729,12 +726,12 @@ def _marts_in_step_test(project: Project):
     return project.dbt("test", "--select", "idr_assert_marts_in_step", vars=SOURCES_VARS)
 
 
-def test__hostile__failed_mart__rolled_back_whole_flagged_by_a_shipped_test_then_repaired(project_factory, adapter):
+@pytest.mark.engines("duckdb", "postgres", why="engine-independent: checked on DuckDB and PostgreSQL")
+def test__hostile__failed_mart__rolled_back_whole_flagged_by_a_shipped_test_then_repaired(project_factory):
     """idr_profiles fails after writing, before committing (a failing post-hook): on DuckDB and
     PostgreSQL its write is rolled back (readers see the old table whole), the views already show the
     new profiles, the shipped test idr_assert_marts_in_step fails until the next build, which repairs
     every mart. The first build reads only empty tables."""
-    _not_on_spark(adapter)
     project = project_factory("stopped")
     (project.dir / "macros" / "idr_test_stop.sql").write_text(STOP_MACRO)
     config = project.dir / "dbt_project.yml"

@@ -292,15 +292,7 @@ def uninterrupted(project_factory):
     return snapshot_partition(project)
 
 
-@pytest.mark.engines("duckdb", "postgres", why=(
-    "each is 4 to 6 more builds; on Spark the stories, the leftover work tables and the swap test "
-    "cover the rewrite-and-rename path"
-))
-@pytest.mark.parametrize("done", [
-    pytest.param(cut, marks=[] if cut == "+int_idr__node_components" else pytest.mark.engines(
-        "duckdb", why="PostgreSQL stops at the resolution model, between the loops and the swap; the other cuts "
-                      "run the same transactions"))
-    for cut in CUT_POINTS])
+@pytest.mark.parametrize("done", CUT_POINTS)
 def test__incremental__a_build_stopped_between_models_then_rerun_equals_an_uninterrupted_one(
         project_factory, uninterrupted, done):
     """A run that stopped after the models `done` (the rest never ran), then a complete run."""
@@ -413,9 +405,6 @@ def _contact(contact_id: str, email: str, updated: float, received: float) -> di
             "email": email, "phone": "+1 555 0100 77"}
 
 
-@pytest.mark.engines("duckdb", "postgres", why=(
-    "five builds of one staging rule (version and load-time columns); the same SQL on every engine"
-))
 def test__incremental__a_mutable_source_keeps_every_version_and_the_lookback_bounds_late_loads(project_factory):
     """A CRM row updated in place (version: updated_at) is a new observation: both emails stay in the
     profile. With a load-time column, a run reads rows loaded since the newest load time seen minus
@@ -448,7 +437,6 @@ def test__incremental__a_mutable_source_keeps_every_version_and_the_lookback_bou
 
 # --- state written under other rules ------------------------------------------------------------
 
-@pytest.mark.engines("duckdb", "postgres", why="the stamp check is one query, the same on every engine")
 def test__incremental__state_built_under_other_rules_or_another_package_version_asks_for_a_full_refresh(
         project_factory):
     """An incremental run over state built with another configuration (here: an email limit) or

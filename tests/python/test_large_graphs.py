@@ -13,8 +13,9 @@ import pytest
 from scenarios import track
 from strategies import SOURCES_VARS, to_rows
 
-# 100k-node graphs: minutes on a local Spark for the same SQL the scenario and property tests run there
-pytestmark = pytest.mark.engines("duckdb", why="100k-node graphs")
+pytestmark = pytest.mark.engines("duckdb", why=(
+    "100k-node graphs: minutes on the slower engines for the same SQL the scenario and property tests "
+    "run there"))
 
 N = 100_000
 

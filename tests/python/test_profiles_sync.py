@@ -337,7 +337,7 @@ def test__profiles_sync__a_run_without_new_rows_writes_no_history(story):
 
 
 @pytest.mark.engines("duckdb", why=(
-    "one build per batch; the story above takes Spark through every Profiles Sync path"
+    "one build per batch; the story above takes PostgreSQL through every Profiles Sync path"
 ))
 def test__profiles_sync__agree_with_the_marts_after_every_batch_of_random_logs(project_factory):
     """Random logs cut into batches (late events, disagreeing deliveries, suppressions lifted and

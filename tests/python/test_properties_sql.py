@@ -120,8 +120,8 @@ def _batched_run(project_factory, name: str, vars: dict, config: Config, count: 
 
 @pytest.mark.property
 @pytest.mark.engines("duckdb", "postgres", why=(
-    "one build per batch; on Spark, where each build takes a minute, the incremental stories cover the "
-    "incremental path and the full-build property test the oracle"))
+    "one build per batch; on Spark, where a build takes minutes, an incremental rebuild covers the "
+    "incremental path and the full-build property tests the oracle (DECISIONLOG 22)"))
 @pytest.mark.parametrize(("vars", "config"), [
     ({}, DEFAULT),
     pytest.param(MULTI_LIMIT_VARS, MULTI_LIMIT, marks=pytest.mark.engines("duckdb", why=(

@@ -17,8 +17,8 @@ from scenarios import identify
 from segment_rule import compare, differences, resolve_segment
 from strategies import SOURCES_VARS, to_rows
 
-# compares rule variants built from the same SQL: one engine pair is enough
-pytestmark = pytest.mark.engines("duckdb", "postgres", why="compares rule variants built from the same SQL")
+pytestmark = pytest.mark.engines("duckdb", "postgres", why=(
+    "compares rule variants built from the same SQL: one engine pair is enough"))
 
 # Each scenario: its events, our profiles (the dbt build must give them), Segment's (the model's).
 SEGMENT_DIFFERENCES = {
