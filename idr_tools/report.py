@@ -305,11 +305,12 @@ def build_figures(data: ReportData) -> list[tuple[str, str, Any]]:
 
     dropped = _series(data, "quarantined_rows", lambda r: f"quarantined: {r['category']}")
     for metric in ("blocked_values", "invalid_values"):
-        for name, values in _series(data, metric, lambda r, m=metric: m.replace("_", " ")).items():
+        for name, values in _series(data, metric, lambda r, m=metric: f"{m.split('_')[0]}: {r['identifier_type'] or 'all types'}"
+                                    ).items():
             if any(values.values()):
                 dropped[name] = values
     figures.append(("dropped", "Rows and values dropped, by reason, over runs (quarantined delivered rows; "
-                    "blocked and invalid identifier values)",
+                    "blocked and invalid identifier values, by type)",
                     over_runs(dropped, "rows / values", empty="nothing dropped")))
 
     unresolved = _series(data, "events", lambda r: f"{r['source_name']} · {r['category']}"

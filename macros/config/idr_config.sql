@@ -96,6 +96,14 @@
                                        'type_column': t['column_name']}) -%}
         {%- endfor -%}
     {%- endfor -%}
+    {#- staging records which slots were blocked / invalid as the bits of one bigint -#}
+    {%- if event_slots | length > 62 -%}
+        {{ exceptions.raise_compiler_error(
+            "identity_resolution: the sources need " ~ event_slots | length ~ " identifier slots ("
+            ~ event_slots | map(attribute='column') | join(', ') ~ "; a type needs as many as the source with the"
+            ~ " most columns of that type); at most 62 are supported. Map fewer identifier columns in"
+            ~ " idr_segment_identifiers / idr_sources") }}
+    {%- endif -%}
 
     {%- set traits = [] -%}
     {%- for input in inputs -%}

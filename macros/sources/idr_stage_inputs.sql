@@ -5,7 +5,8 @@
       source_name, event_id, event_version, occurred_at, loaded_at, event_type, event_name,
       one column per identifier slot of the build (cfg['event_slots']: email__1, user_id__1, ...;
       null where the input has no such slot, or the value is missing, blocked or invalid),
-      blocked_identifier_count, invalid_identifier_count, trait__<name> per trait, quarantine_reason.
+      blocked_identifier_count, invalid_identifier_count, blocked_slot_mask, invalid_slot_mask (which slots
+      were blocked / invalid, bit i for cfg['event_slots'][i]), trait__<name> per trait, quarantine_reason.
 
     Every text value is stripped of Unicode whitespace and invisible characters at both ends
     (idr_clean_text); identifiers are normalised, then blocked or found invalid
@@ -164,6 +165,13 @@ final as (
         {%- for slot in cfg['event_slots'] %}
         + case when status__{{ slot['column'] }} = 'invalid' then 1 else 0 end
         {%- endfor %} as invalid_identifier_count,
+        {#- which slots were blocked / invalid: bit i is cfg['event_slots'][i] (idr_slot_mask_count reads them) #}
+        {%- for status in ['blocked', 'invalid'] %}
+        cast(0
+        {%- for slot in cfg['event_slots'] %}
+        + case when status__{{ slot['column'] }} = '{{ status }}' then {{ 2 ** loop.index0 }} else 0 end
+        {%- endfor %} as {{ dbt.type_bigint() }}) as {{ status }}_slot_mask,
+        {%- endfor %}
         {%- for trait in cfg['traits'] %}
         case when trait__{{ trait }} <> '' then trait__{{ trait }} end as trait__{{ trait }},
         {%- endfor %}

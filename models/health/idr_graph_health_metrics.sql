@@ -7,6 +7,17 @@
 {%- set batch = identity_resolution.idr_batch_at() -%}
 {%- set value_type = dbt.type_numeric() -%}
 {%- set limited_types = cfg['types'] | selectattr('limit') | list -%}
+{#- the identifier types each source has a slot of: blocked / invalid values are counted by both -#}
+{%- set slot_types = cfg['event_slots'] | map(attribute='type') | unique | list -%}
+{%- set sources_by_type = {} -%}
+{%- for input in cfg['inputs'] -%}
+    {%- for slot in input['slots'] -%}
+        {%- set names = sources_by_type.setdefault(slot['type'], []) -%}
+        {%- if input['name'] not in names -%}
+            {%- do names.append(input['name']) -%}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endfor -%}
 
 with events as (
 
@@ -58,8 +69,12 @@ event_groups as (
         coalesce(unresolved_reason, 'resolved') as category,
         count(*) as event_count,
         sum(case when first_processed_at > {{ watermark }} then 1 else 0 end) as new_event_count,
-        sum(blocked_identifier_count) as blocked_value_count,
-        sum(invalid_identifier_count) as invalid_value_count,
+        {%- for t in slot_types %}
+        {%- for status in ['blocked', 'invalid'] %}
+        sum({{ identity_resolution.idr_slot_mask_count(cfg, status ~ '_slot_mask', t) }})
+            as {{ status }}__{{ cfg['types_by_name'][t]['column_name'] }},
+        {%- endfor %}
+        {%- endfor %}
         sum(conflicting_delivery_count) as conflicting_delivery_count
     from events
     group by source_name, coalesce(unresolved_reason, 'resolved')
@@ -210,14 +225,18 @@ metrics as (
     from event_groups
     union all
     {%- endfor %}
-    {%- for column, metric in [('blocked_value_count', 'blocked_values'), ('invalid_value_count', 'invalid_values')] %}
+    {#- by source and by identifier type: a row per source and type it has a slot of #}
+    {%- for status in ['blocked', 'invalid'] %}
+    {%- for t in slot_types %}
 
-    select '{{ metric }}' as metric, source_name, {{ no_text }} as identifier_type,
+    select '{{ status }}_values' as metric, source_name, '{{ t }}' as identifier_type,
         {{ no_text }} as category, {{ no_size }} as profile_size,
-        cast(sum({{ column }}) as {{ value_type }}) as metric_value
+        cast(sum({{ status }}__{{ cfg['types_by_name'][t]['column_name'] }}) as {{ value_type }}) as metric_value
     from event_groups
+    where source_name in ('{{ sources_by_type[t] | join("', '") }}')
     group by source_name
     union all
+    {%- endfor %}
     {%- endfor %}
 
     select 'deliveries_in_run' as metric, source_name, {{ no_text }} as identifier_type,

@@ -15,7 +15,8 @@
     {%- do payload.append('trait__' ~ trait) -%}
 {%- endfor -%}
 {%- set columns = ['event_key', 'content_hash', 'source_name', 'event_id', 'event_version', 'occurred_at', 'loaded_at']
-    + payload + ['blocked_identifier_count', 'invalid_identifier_count', 'quarantine_reason'] -%}
+    + payload + ['blocked_identifier_count', 'invalid_identifier_count', 'blocked_slot_mask', 'invalid_slot_mask',
+    'quarantine_reason'] -%}
 
 with staged as (
     {%- for model in cfg['staging_models'] %}
@@ -45,7 +46,7 @@ keyed as (
     select
         {{ identity_resolution.idr_hash64(['source_name', 'event_id', 'event_version'], salt) }} as event_key,
         {{ identity_resolution.idr_hash64(['occurred_at', 'loaded_at'] + payload
-            + ['blocked_identifier_count', 'invalid_identifier_count', 'quarantine_reason'], salt) }} as content_hash,
+            + ['blocked_slot_mask', 'invalid_slot_mask', 'quarantine_reason'], salt) }} as content_hash,
         staged.*
     from staged
 

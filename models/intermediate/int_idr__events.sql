@@ -9,7 +9,8 @@
 {%- set anchor = identity_resolution.idr_anchor(cfg, values) -%}
 {%- set salt = cfg['settings']['hash_salt'] -%}
 {%- set delivery_columns = ['event_key', 'content_hash', 'source_name', 'event_id', 'event_version', 'occurred_at',
-    'event_type', 'event_name', 'blocked_identifier_count', 'invalid_identifier_count']
+    'event_type', 'event_name', 'blocked_identifier_count', 'invalid_identifier_count', 'blocked_slot_mask',
+    'invalid_slot_mask']
     + cfg['event_slots'] | map(attribute='column') | list -%}
 {%- for trait in cfg['traits'] -%}
     {%- do delivery_columns.append('trait__' ~ trait) -%}
@@ -181,6 +182,8 @@ anchored as (
         winners.has_key_collision,
         winners.blocked_identifier_count,
         winners.invalid_identifier_count,
+        winners.blocked_slot_mask,
+        winners.invalid_slot_mask,
         0
         {%- for slot in cfg['event_slots'] %}
         + case when winners.{{ slot['column'] }} is not null and ({{ values[slot['column']] }}) is null
@@ -214,6 +217,8 @@ final as (
         anchored.identifier_count,
         anchored.blocked_identifier_count,
         anchored.invalid_identifier_count,
+        anchored.blocked_slot_mask,
+        anchored.invalid_slot_mask,
         anchored.suppressed_identifier_count,
         anchored.resolved_by_type,
         anchored.resolved_by_value,

@@ -58,6 +58,8 @@ def _failure_text(result) -> str:
         pytest.param({"idr_max_rounds": 0}, "idr_max_rounds must be a whole number >= 1", id="bad_max_rounds"),
         pytest.param({"idr_segment_pages_enabled": "yes"}, "idr_segment_pages_enabled must be true or false",
                      id="non_boolean_switch"),
+        pytest.param({"idr_segment_identifiers": {"user_id": ["user_id"], "email": [f"email_{i}" for i in range(62)]}},
+                     "identifier slots (user_id__1, email__1,", id="too_many_identifier_slots"),
     ],
 )
 def test__config__invalid_vars_fail_with_a_clear_message(project, vars, message):

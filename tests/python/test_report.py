@@ -29,15 +29,16 @@ pytestmark = pytest.mark.engines("duckdb", "postgres", why=(
 ))
 
 # Build 1: u1, a1 and m1 form a profile; u3 shares m1 but the user_id limit (1) rejects that
-# merge; u2 + a2; m3 alone (CRM). One event carries only a blocked email ("null"), one no
+# merge; u2 + a2; m3 alone (CRM). One event carries only blocked values (email "null", user_id
+# "unknown"), one an invalid phone beside its anonymous id, one no
 # identifier (and a later, disagreeing copy: a conflicting duplicate), one row has no event id.
 # Build 2: a2 meets m3 (their profiles merge) and a new anonymous id a4 arrives. Build 3: nothing.
 BATCHES = [
     [
         identify("h-e1", 0, user_id="h-u1", anonymous_id="h-a1", email="h-m1@x.com"),
-        track("h-e2", 1, anonymous_id="h-a1"),
+        track("h-e2", 1, anonymous_id="h-a1", phone="12"),
         track("h-e3", 2, user_id="h-u2", anonymous_id="h-a2"),
-        track("h-e4", 3, email="null"),
+        track("h-e4", 3, email="null", user_id="unknown"),
         page("h-e5", 4),
         page("h-e5", 10, anonymous_id="h-a9"),
         identify("h-e6", 5, user_id="h-u3", email="h-m1@x.com"),
@@ -90,7 +91,7 @@ def test__graph_health__one_row_per_build_with_the_hand_computed_headline_number
         "events": 7, "events_in_run": 7, "events_resolved": 5, "events_unresolved": 2, "events_resolved_in_run": 5,
         "deliveries_in_run": 9, "identifiers": 7, "identifiers_new": 7, "profiles": 4, "singleton_profiles": 2,
         "edges": 4, "edges_accepted": 3, "edges_rejected": 1, "nodes_re_resolved": 7, "components_re_resolved": 3,
-        "blocked_values": 1, "invalid_values": 0, "quarantined_rows": 2,
+        "blocked_values": 2, "invalid_values": 1, "quarantined_rows": 2,
         # identifiers per profile 3, 2, 1, 1; events per profile 2, 1, 1, 1 (percentile_cont)
         "profile_identifiers_p50": 1.5, "profile_identifiers_p90": 2.7, "profile_identifiers_p99": 2.97,
         "profile_identifiers_max": 3, "profile_events_p50": 1, "profile_events_p90": 1.7, "profile_events_p99": 1.97,
@@ -127,8 +128,16 @@ def test__graph_health_metrics__breakdowns_by_source_reason_type_and_size(health
         ("crm_contacts", "resolved"): 0}
     assert _breakdown(metrics, first, "quarantined_rows", "source_name", "category") == {
         ("segment.tracks", "missing_event_id"): 1, ("segment.pages", "conflicting_duplicate"): 1}
-    assert {k: v for k, v in _breakdown(metrics, first, "blocked_values", "source_name").items() if v} == {
-        ("segment.tracks",): 1}
+    # blocked / invalid values: a row per source and identifier type it has a column of (CRM has
+    # email and phone columns only), 0 where none was dropped
+    blocked = _breakdown(metrics, first, "blocked_values", "source_name", "identifier_type")
+    assert {k: v for k, v in blocked.items() if v} == {("segment.tracks", "email"): 1,
+                                                       ("segment.tracks", "user_id"): 1}
+    assert {k for k in blocked if k[0] == "crm_contacts"} == {("crm_contacts", "email"), ("crm_contacts", "phone")}
+    assert ("segment.pages", "ios.id") in blocked
+    invalid = _breakdown(metrics, first, "invalid_values", "source_name", "identifier_type")
+    assert {k: v for k, v in invalid.items() if v} == {("segment.tracks", "phone"): 1}
+    assert set(invalid) == set(blocked)
     assert _breakdown(metrics, first, "identifiers", "identifier_type") == {
         ("user_id",): 3, ("anonymous_id",): 2, ("email",): 2}
     assert _breakdown(metrics, second, "identifiers_new", "identifier_type") == {
