@@ -22,7 +22,10 @@ with changed as (
 
 active as (
 
-    select distinct profile_id from {{ node_profiles }} where profile_id is not null
+    {# of the profiles identifiers left, those that still hold some #}
+    select distinct profile_id
+    from {{ node_profiles }}
+    where profile_id in (select previous_profile_id from changed)
 
 ),
 

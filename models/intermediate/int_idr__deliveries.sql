@@ -18,6 +18,18 @@
     + payload + ['blocked_identifier_count', 'invalid_identifier_count', 'blocked_slot_mask', 'invalid_slot_mask',
     'quarantine_reason'] -%}
 
+{#- the stored deliveries a new row can equal: the same window (content_hash covers loaded_at, so an
+    identical stored row has the same load time), every row of a source read whole -#}
+{%- set processed_windows = [] -%}
+{%- for name, cutoff in cutoffs.items() -%}
+    {%- do processed_windows.append("(processed.source_name = '" ~ name ~ "' and (processed.loaded_at is null"
+        ~ " or processed.loaded_at >= " ~ cutoff ~ "))") -%}
+{%- endfor -%}
+{%- set read_whole = cfg['inputs'] | rejectattr('name', 'in', cutoffs.keys() | list) | map(attribute='name') | list -%}
+{%- if read_whole | length > 0 -%}
+    {%- do processed_windows.append("processed.source_name in ('" ~ read_whole | join("', '") ~ "')") -%}
+{%- endif -%}
+
 with staged as (
     {%- for model in cfg['staging_models'] %}
     {%- set windows = [] %}
@@ -41,7 +53,7 @@ with staged as (
 
 ),
 
-keyed as (
+keyed as {{ identity_resolution.idr_materialized_cte() }}(
 
     select
         {{ identity_resolution.idr_hash64(['source_name', 'event_id', 'event_version'], salt) }} as event_key,
@@ -69,6 +81,9 @@ new_deliveries as (
         from {{ this }} as processed
         where processed.event_key = collapsed.event_key
             and processed.content_hash = collapsed.content_hash
+            {%- if cutoffs %}
+            and ({{ processed_windows | join(' or ') }})
+            {%- endif %}
     )
     {%- endif %}
 

@@ -6,23 +6,20 @@
 {#- after runs that stopped before this model, recount every pair (see idr_missed_runs) -#}
 {%- set recount_all = incremental and identity_resolution.idr_missed_runs(ref('int_idr__occurrences'), watermark) -%}
 
-with occurrences as (
-
-    select * from {{ ref('int_idr__occurrences') }}
-    where node_id <> anchor_node_id
-
-),
+{#- int_idr__occurrences is read directly where needed, never through a CTE two selects read:
+    DuckDB would materialise every occurrence -#}
+with
 
 {%- if incremental %}
-
 dirty as (
 
     {# pairs whose events changed since this model last ran, tombstones included, and the pairs
         an event made before its anchor changed #}
     select anchor_node_id as node_a, node_id as node_b
-    from occurrences
+    from {{ ref('int_idr__occurrences') }}
+    where node_id <> anchor_node_id
     {%- if not recount_all %}
-    where _batch_at > {{ watermark }}
+        and _batch_at > {{ watermark }}
     {%- endif %}
 
     union
@@ -52,13 +49,14 @@ pairs as (
         min(occurrences.occurred_at) as first_seen_at,
         max(occurrences.occurred_at) as last_seen_at,
         count(*) as event_count
-    from occurrences
+    from {{ ref('int_idr__occurrences') }} as occurrences
     {%- if incremental %}
     inner join dirty
         on occurrences.anchor_node_id = dirty.node_a
         and occurrences.node_id = dirty.node_b
     {%- endif %}
     where occurrences.is_current
+        and occurrences.node_id <> occurrences.anchor_node_id
     group by occurrences.anchor_node_id, occurrences.node_id
 
 ),

@@ -3,19 +3,14 @@
 {%- set incremental = identity_resolution.idr_is_incremental() -%}
 {%- set watermark = identity_resolution.idr_watermark() -%}
 
-with occurrences as (
-
-    select * from {{ ref('int_idr__occurrences') }}
-
-),
+with
 
 {%- if incremental %}
-
 dirty as (
 
     {# identifiers whose events changed since this model last ran, tombstones included #}
     select distinct node_id
-    from occurrences
+    from {{ ref('int_idr__occurrences') }}
     where _batch_at > {{ watermark }}
 
 ),
@@ -23,8 +18,9 @@ dirty as (
 
 carried as (
 
+    {# read directly, not through a CTE both read: DuckDB would materialise every occurrence #}
     select occurrences.*
-    from occurrences
+    from {{ ref('int_idr__occurrences') }} as occurrences
     {%- if incremental %}
     inner join dirty
         on occurrences.node_id = dirty.node_id

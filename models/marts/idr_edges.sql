@@ -17,17 +17,54 @@ changed as (
 ),
 {%- endif %}
 
+{%- if incremental %}
+
+changed_nodes as (
+
+    select node_id
+    from {{ ref('int_idr__node_profiles') }}
+    where profile_id in (select profile_id from changed)
+
+),
+
+changed_edges as (
+
+    {# the edges with an end in a changed profile: the only ones read below #}
+    select *
+    from {{ ref('int_idr__edges') }}
+    where node_a in (select node_id from changed_nodes)
+        or node_b in (select node_id from changed_nodes)
+
+),
+
+end_ids as (
+
+    select node_a as node_id from changed_edges
+    union
+    select node_b from changed_edges
+
+),
+{%- endif %}
+
 ends as (
 
-    {# every identifier with its profile #}
+    {# the identifiers at the ends of those edges (of every edge on a rebuild), with their profile #}
     select
         nodes.node_id,
         nodes.identifier_type,
         nodes.identifier_value,
         node_profiles.profile_id
+    {%- if incremental %}
+    from end_ids
+    inner join {{ ref('int_idr__node_profiles') }} as node_profiles
+        on end_ids.node_id = node_profiles.node_id
+    inner join {{ ref('int_idr__nodes') }} as nodes
+        on end_ids.node_id = nodes.node_id
+    {%- else %}
     from {{ ref('int_idr__nodes') }} as nodes
     inner join {{ ref('int_idr__node_profiles') }} as node_profiles
         on nodes.node_id = node_profiles.node_id
+    {%- endif %}
     where node_profiles.profile_id is not null
 
 ),
@@ -44,15 +81,11 @@ edges as (
         edges.first_seen_at,
         edges.last_seen_at,
         edges.event_count
-    from {{ ref('int_idr__edges') }} as edges
+    from {{ 'changed_edges' if incremental else ref('int_idr__edges') }} as edges
     inner join ends as end_a
         on edges.node_a = end_a.node_id
     inner join ends as end_b
         on edges.node_b = end_b.node_id
-    {%- if incremental %}
-    where end_a.profile_id in (select profile_id from changed)
-        or end_b.profile_id in (select profile_id from changed)
-    {%- endif %}
 
 ),
 
@@ -71,15 +104,17 @@ limited_values as (
 
     {# the values of each limited type in each profile an edge touches #}
     select
-        ends.profile_id,
-        ends.identifier_type,
+        node_profiles.profile_id,
+        nodes.identifier_type,
         count(*) as value_count,
-        {{ identity_resolution.idr_sorted_listagg('ends.identifier_value', ', ') }} as value_list
-    from ends
+        {{ identity_resolution.idr_sorted_listagg('nodes.identifier_value', ', ') }} as value_list
+    from {{ ref('int_idr__nodes') }} as nodes
+    inner join {{ ref('int_idr__node_profiles') }} as node_profiles
+        on nodes.node_id = node_profiles.node_id
     inner join edge_profiles
-        on ends.profile_id = edge_profiles.profile_id
-    where ends.identifier_type in ('{{ limited_types | map(attribute="name") | join("', '") }}')
-    group by ends.profile_id, ends.identifier_type
+        on node_profiles.profile_id = edge_profiles.profile_id
+    where nodes.identifier_type in ('{{ limited_types | map(attribute="name") | join("', '") }}')
+    group by node_profiles.profile_id, nodes.identifier_type
 
 ),
 {%- endif %}
