@@ -233,7 +233,9 @@ metrics as (
         {{ no_text }} as category, {{ no_size }} as profile_size,
         cast(sum({{ status }}__{{ cfg['types_by_name'][t]['column_name'] }}) as {{ value_type }}) as metric_value
     from event_groups
-    where source_name in ('{{ sources_by_type[t] | join("', '") }}')
+    where source_name in (
+        '{{ sources_by_type[t] | join("',\n        '") }}'
+    )
     group by source_name
     union all
     {%- endfor %}

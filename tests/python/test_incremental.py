@@ -26,10 +26,14 @@ from snapshots import snapshot, snapshot_partition
 from strategies import DEFAULT, SOURCES_VARS, TRAITS, to_rows
 
 pytestmark = pytest.mark.engines("duckdb", "postgres", why=(
-    "a local Spark build takes one to four minutes, so the Spark pass keeps to staging, the "
-    "resolution (scenarios, property tests) and one incremental rebuild with leftover work tables "
+    "a local Spark build takes about a minute, so the Spark pass keeps to the stories below, one "
+    "incremental rebuild with leftover work tables and the incremental property test "
     "(DECISIONLOG 22)"
 ))
+
+STORY_ENGINES = pytest.mark.engines("duckdb", "postgres", "spark", why=(
+    "every engine: the named incremental stories (merge keeps the oldest id, a late event splits, a "
+    "suppression splits, a run with nothing new changes nothing) share four builds"))
 
 SUPPRESSIONS = "gdpr.suppressed"
 VARS = {**SOURCES_VARS, "idr_suppressions": SUPPRESSIONS}
@@ -175,10 +179,12 @@ def story(project_factory) -> Story:
     return told
 
 
+@STORY_ENGINES
 def test__incremental__every_batch_of_every_story_equals_the_reference(story):
     assert not story.problems, "\n".join(story.problems[:10])
 
 
+@STORY_ENGINES
 def test__incremental__an_identifier_that_moves_in_two_runs_is_logged_twice(story):
     m1 = ("email", "twice-m1@x.com")
     homes = [after["identifiers"][m1] for after in story.after]
@@ -191,6 +197,7 @@ def test__incremental__an_identifier_that_moves_in_two_runs_is_logged_twice(stor
     assert moves == [(homes[0], homes[1]), (homes[1], homes[2])]
 
 
+@STORY_ENGINES
 def test__incremental__an_event_whose_anchor_is_suppressed_then_restored_keeps_the_right_edges(story):
     events = [after["events"]["anchor-e1"] for after in story.after]
     assert [e["resolved_by_type"] for e in events] == ["user_id", "email", "user_id"]
@@ -199,6 +206,7 @@ def test__incremental__an_event_whose_anchor_is_suppressed_then_restored_keeps_t
     assert final == {("anchor-u1", "anchor-a1", "accepted"), ("anchor-u1", "anchor-m1@x.com", "accepted")}
 
 
+@STORY_ENGINES
 def test__incremental__merge_keeps_the_oldest_published_id(story):
     a1, x = ("anonymous_id", "merge-a1"), ("email", "merge-x@x.com")
     first, second, merged = (story.after[b]["identifiers"] for b in range(3))
@@ -218,6 +226,7 @@ def test__incremental__merge_keeps_the_oldest_published_id(story):
     assert profile_id_for(x) not in story.after[2]["profiles"]
 
 
+@STORY_ENGINES
 def test__incremental__a_late_event_splits_a_profile_and_the_named_part_keeps_the_id(story):
     m1, a1, u1, u2 = (("email", "split-m1@x.com"), ("anonymous_id", "split-a1"), ("user_id", "split-u1"),
                       ("user_id", "split-u2"))
@@ -235,6 +244,7 @@ def test__incremental__a_late_event_splits_a_profile_and_the_named_part_keeps_th
     assert story.after[1]["events"]["split-e2"]["profile_id"] == profile_id_for(u2)
 
 
+@STORY_ENGINES
 def test__incremental__suppression_splits_a_profile_and_removes_the_value_everywhere(story, project_factory):
     u1, a1 = ("user_id", "suppress-u1"), ("anonymous_id", "suppress-a1")
     before, after = story.after[0]["identifiers"], story.after[1]["identifiers"]
@@ -262,6 +272,7 @@ def _text(project) -> str:
     return "string" if project.backend.adapter == "spark" else "varchar"
 
 
+@STORY_ENGINES
 def test__incremental__a_run_without_new_rows_changes_nothing_and_logs_nothing(story):
     project = story.project
     before = snapshot(project)
