@@ -305,8 +305,10 @@ def build_figures(data: ReportData) -> list[tuple[str, str, Any]]:
 
     dropped = _series(data, "quarantined_rows", lambda r: f"quarantined: {r['category']}")
     for metric in ("blocked_values", "invalid_values"):
-        for name, values in _series(data, metric, lambda r, m=metric: f"{m.split('_')[0]}: {r['identifier_type'] or 'all types'}"
-                                    ).items():
+        status = metric.split("_")[0]
+        # by identifier type (rows written before types were recorded have none)
+        for name, values in _series(data, metric,
+                                    lambda r, s=status: f"{s}: {r['identifier_type'] or 'all types'}").items():
             if any(values.values()):
                 dropped[name] = values
     figures.append(("dropped", "Rows and values dropped, by reason, over runs (quarantined delivered rows; "
