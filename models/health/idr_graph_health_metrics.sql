@@ -234,7 +234,9 @@ metrics as (
         cast(sum({{ status }}__{{ cfg['types_by_name'][t]['column_name'] }}) as {{ value_type }}) as metric_value
     from event_groups
     where source_name in (
-        '{{ sources_by_type[t] | join("',\n        '") }}'
+        {%- for name in sources_by_type[t] %}
+        '{{ name }}'{{ ',' if not loop.last }}
+        {%- endfor %}
     )
     group by source_name
     union all
