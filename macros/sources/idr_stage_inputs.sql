@@ -157,16 +157,12 @@ final as (
         {{ identity_resolution.idr_identifier_value('raw__' ~ slot['column'], cfg['types_by_name'][slot['type']],
             'status__' ~ slot['column']) }} as {{ slot['column'] }},
         {%- endfor %}
-        0
-        {%- for slot in cfg['event_slots'] %}
-        + case when status__{{ slot['column'] }} = 'blocked' then 1 else 0 end
-        {%- endfor %} as blocked_identifier_count,
-        0
-        {%- for slot in cfg['event_slots'] %}
-        + case when status__{{ slot['column'] }} = 'invalid' then 1 else 0 end
-        {%- endfor %} as invalid_identifier_count,
-        {#- which slots were blocked / invalid: bit i is cfg['event_slots'][i] (idr_slot_mask_count reads them) #}
+        {#- per status: how many slots, and which (bit i is cfg['event_slots'][i]; idr_slot_mask_count reads them) #}
         {%- for status in ['blocked', 'invalid'] %}
+        0
+        {%- for slot in cfg['event_slots'] %}
+        + case when status__{{ slot['column'] }} = '{{ status }}' then 1 else 0 end
+        {%- endfor %} as {{ status }}_identifier_count,
         cast(0
         {%- for slot in cfg['event_slots'] %}
         + case when status__{{ slot['column'] }} = '{{ status }}' then {{ 2 ** loop.index0 }} else 0 end
