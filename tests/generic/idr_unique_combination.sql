@@ -3,8 +3,9 @@
     as in a group by). Fails with one row per repeated combination.
 
     batch_column (optional: the column each run stamps its rows with, `_batch_at`): check only the
-    rows of the newest batch (what the last run wrote), against each other and against every older
-    row; older rows were checked when they were written. A first build or a full refresh writes
+    rows of the tested batch (idr_tested_batch: what this build wrote, none when it wrote nothing;
+    in `dbt test`, what the last run wrote), against each other and against every older row;
+    older rows were checked when they were written. A first build or a full refresh writes
     every row in one batch, so everything is checked; an incremental run costs what it wrote, not a
     group by over the whole table. Older rows are matched by equality (a hash join): a null in a key
     column is compared only within the batch, so use it on keys that are never null.
@@ -22,11 +23,11 @@
         "idr_unique_combination on " ~ model ~ ": combination_of_columns must be a list of columns") }}
 {%- endif %}
 {%- if batch %}
-{%- set newest = '(select max(' ~ batch ~ ') from ' ~ model ~ ')' %}
+{%- set newest = identity_resolution.idr_tested_batch(model, batch) %}
 
 with repeated_in_batch as (
 
-    {# the rows the newest batch wrote (a filter, not a CTE: an engine may copy a CTE read twice) #}
+    {# the rows the tested batch wrote (a filter, not a CTE: an engine may copy a CTE read twice) #}
     select
         {%- for column in columns %}
         {{ column }},
@@ -41,7 +42,7 @@ with repeated_in_batch as (
 
 left_behind as (
 
-    {# a key the newest batch wrote whose older row is still there #}
+    {# a key the tested batch wrote whose older row is still there #}
     select
         {%- for column in columns %}
         written.{{ column }},

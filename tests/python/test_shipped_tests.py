@@ -388,3 +388,21 @@ def test__shipped_test__idr_warn_quarantined_rows__warns_of_rows_kept_out_of_the
                     "update int_idr__deliveries set quarantine_reason = 'missing_occurred_at'"
                     " where event_key = (select min(event_key) from int_idr__deliveries)",
                     warns=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# scope: a build checks what it wrote, `dbt test` what the last run wrote (idr_tested_batch)
+# ------------------------------------------------------------------------------------------------
+def test__shipped_tests__a_build_with_nothing_new_checks_nothing_again_and_dbt_test_checks_the_newest_batch(built):
+    # last in the file: the no-op build must leave the tables as the other tests found them
+    batches = {table: built.query(f"select max(_batch_at) from {table}")[0][0] for table in GRAIN_KEYS}
+    # a table only its grain test reads (other shipped tests may look back past their own batch)
+    table = "idr_identifier_changes"
+    with _tampered(built, [table]):
+        built.query(f"insert into {table} {_one_row_of_newest_batch(table)}")
+        build = built.build(VARS)  # nothing new: its tests check what it wrote, nothing
+        assert build.success, build.failures or build.exception
+        result = _dbt_test(built, f"{table},test_name:idr_unique_combination")
+        assert not result.success and any("idr_unique_combination" in f for f in result.failures), result.failures
+    # the build wrote no row, so the tampered batch is still the newest one `dbt test` checks
+    assert {table: built.query(f"select max(_batch_at) from {table}")[0][0] for table in GRAIN_KEYS} == batches

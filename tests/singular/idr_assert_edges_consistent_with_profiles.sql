@@ -23,20 +23,20 @@
 -- an incremental region that missed part of a component), and idr_edges rows missing, lingering,
 -- or left with the profiles or status they had before a merge or a split (an incremental run that
 -- missed a changed profile, or a build stopped before idr_edges: repaired by the next build).
--- Checks the edges of the region the newest batch of int_idr__node_components re-resolved and the
--- edges new in the newest batch of int_idr__edges; in idr_edges, what changed in the state since
+-- Checks the edges of the region the tested batch of int_idr__node_components re-resolved and the
+-- edges new in the tested batch of int_idr__edges; in idr_edges, what changed in the state since
 -- idr_edges was last written and what that write wrote (a write that rebuilt idr_edges from
 -- scratch computed it from the same state, by the rules this test would repeat). A first build
 -- checks every edge. Returns one row per edge in fault, with the problem.
 with region_edges as (
 
-    {# the edges whose resolution the newest batch decided #}
+    {# the edges whose resolution the tested batch decided #}
     select node_a, node_b
     from {{ graph_edges }}
-    where _batch_at = (select max(_batch_at) from {{ graph_edges }})
+    where _batch_at = {{ identity_resolution.idr_tested_batch(graph_edges) }}
         or node_a in (
             select node_id from {{ components }}
-            where _batch_at = (select max(_batch_at) from {{ components }})
+            where _batch_at = {{ identity_resolution.idr_tested_batch(components) }}
         )
 
 ),

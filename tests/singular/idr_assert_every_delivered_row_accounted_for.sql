@@ -14,20 +14,20 @@
 -- idr_events, or a build stopped in between: repaired by the next build), and winner / copy /
 -- conflict counting that drops or double-counts a delivery (a fan-out in the payload join).
 -- idr_events is a view with one row per int_idr__events row (its join is on a unique key), so the
--- state is read rather than the view. Checks the events of the newest batch of int_idr__events
--- and the deliveries of the newest batch of int_idr__deliveries; a first build checks all of
+-- state is read rather than the view. Checks the events of the tested batch of int_idr__events
+-- and the deliveries of the tested batch of int_idr__deliveries; a first build checks all of
 -- them. Returns one row per source whose counts differ.
 with newest as (
 
     select
-        (select max(_batch_at) from {{ deliveries }}) as deliveries_at,
-        (select max(_batch_at) from {{ events }}) as events_at
+        {{ identity_resolution.idr_tested_batch(deliveries) }} as deliveries_at,
+        {{ identity_resolution.idr_tested_batch(events) }} as events_at
 
 ),
 
 counted as (
 
-    {# the events the newest batch wrote, by source #}
+    {# the events the tested batch wrote, by source #}
     select source_name, sum(delivery_count + conflicting_delivery_count) as rows_in_events
     from {{ events }}
     where _batch_at = (select events_at from newest)
@@ -37,7 +37,7 @@ counted as (
 
 delivered as (
 
-    {# the usable deliveries of those events; of them, the ones the newest batch stored #}
+    {# the usable deliveries of those events; of them, the ones the tested batch stored #}
     select
         deliveries.source_name,
         count(*) as delivered_rows,

@@ -15,23 +15,24 @@
 -- profile alive, with nothing to show, in idr_profile_id_map) - such as every published profile
 -- after idr_hash_salt changed without idr_reset_profile_ids: node ids change with the salt, and
 -- the published ids, kept through --full-refresh, cannot follow them.
--- Checks what the newest batches wrote (int_idr__nodes, int_idr__node_profiles, int_idr__events),
--- the identifiers that lost an event in the newest batch of int_idr__occurrences, and every
+-- Checks what the tested batches wrote (idr_tested_batch: this build's, in `dbt test` the newest;
+-- int_idr__nodes, int_idr__node_profiles, int_idr__events),
+-- the identifiers that lost an event in the tested batch of int_idr__occurrences, and every
 -- published profile after a rebuild of int_idr__nodes; a first build checks everything. Returns
 -- one row per identifier or event in fault, with the problem.
 with newest as (
 
     select
-        (select max(_batch_at) from {{ nodes }}) as nodes_at,
-        (select max(_batch_at) from {{ node_profiles }}) as node_profiles_at,
-        (select max(_batch_at) from {{ events }}) as events_at,
-        (select max(_batch_at) from {{ occurrences }}) as occurrences_at
+        {{ identity_resolution.idr_tested_batch(nodes) }} as nodes_at,
+        {{ identity_resolution.idr_tested_batch(node_profiles) }} as node_profiles_at,
+        {{ identity_resolution.idr_tested_batch(events) }} as events_at,
+        {{ identity_resolution.idr_tested_batch(occurrences) }} as occurrences_at
 
 ),
 
 identifiers_without_profile as (
 
-    {# identifiers the newest batch wrote, without a published profile #}
+    {# identifiers the tested batch wrote, without a published profile #}
     select nodes.node_id
     from {{ nodes }} as nodes
     left join {{ node_profiles }} as node_profiles
@@ -42,7 +43,7 @@ identifiers_without_profile as (
 
     union all
 
-    {# identifiers still carried whose profile the newest batch took away #}
+    {# identifiers still carried whose profile the tested batch took away #}
     select node_profiles.node_id
     from {{ node_profiles }} as node_profiles
     inner join {{ nodes }} as nodes
@@ -54,7 +55,7 @@ identifiers_without_profile as (
 
 gone_candidates as (
 
-    {# profiles the newest batch published, and identifiers that lost an event in it #}
+    {# profiles the tested batch published, and identifiers that lost an event in it #}
     select node_id from {{ node_profiles }}
     where _batch_at = (select node_profiles_at from newest)
         and profile_id is not null
@@ -90,7 +91,7 @@ profiles_without_identifier as (
 
 events_in_scope as (
 
-    {# events the newest batch wrote, and events whose anchor lost its profile in it #}
+    {# events the tested batch wrote, and events whose anchor lost its profile in it #}
     select event_key, anchor_node_id from {{ events }}
     where _batch_at = (select events_at from newest)
         and anchor_node_id is not null

@@ -13,23 +13,23 @@
 -- id handed out twice, and a retired id brought back into use (the log would say it is merged
 -- while it holds people) - bugs of the id assignment (int_idr__node_profiles) or of
 -- idr_profile_changes. Read from the change log and the state (the map is a view over them).
--- Checks the ids the newest batch of int_idr__node_profiles touched and the ids the newest batch of
+-- Checks the ids the tested batch of int_idr__node_profiles touched and the ids the tested batch of
 -- idr_profile_changes published; while the log holds a single batch (a first build, or after
 -- idr_reset_profile_ids) it was written from the state of the same run as a backfill, one
 -- `created` row per profile, and nothing is checked. Returns one row per id in fault.
 with newest as (
 
     select
-        (select max(_batch_at) from {{ node_profiles }}) as node_profiles_at,
-        (select max(_batch_at) from {{ changes }}) as changes_at,
-        coalesce((select min(_batch_at) from {{ changes }}) = (select max(_batch_at) from {{ changes }}), false)
+        {{ identity_resolution.idr_tested_batch(node_profiles) }} as node_profiles_at,
+        {{ identity_resolution.idr_tested_batch(changes) }} as changes_at,
+        coalesce((select min(_batch_at) from {{ changes }}) = {{ identity_resolution.idr_tested_batch(changes) }}, false)
             as is_backfill
 
 ),
 
 active as (
 
-    {# ids in use that the newest batch of int_idr__node_profiles gave or kept #}
+    {# ids in use that the tested batch of int_idr__node_profiles gave or kept #}
     select distinct node_profiles.profile_id
     from {{ node_profiles }} as node_profiles
     cross join newest

@@ -10,34 +10,34 @@
 -- to one component (one person shown as two), rows of a re-resolved region it failed to rewrite,
 -- and a profile with no key or two keys (its id would stop following its key identifier through
 -- merges and splits, and idr_profiles.profile_key_* would be wrong).
--- Checks the components the newest batch of int_idr__node_components wrote and those holding an
--- identifier of a profile the newest batch of int_idr__node_profiles touched; a first build checks
+-- Checks the components the tested batch of int_idr__node_components wrote and those holding an
+-- identifier of a profile the tested batch of int_idr__node_profiles touched; a first build checks
 -- every one. Returns one row per profile or component in fault, with the problem.
 with changed_profiles as (
 
     select profile_id from {{ node_profiles }}
-    where _batch_at = (select max(_batch_at) from {{ node_profiles }}) and profile_id is not null
+    where _batch_at = {{ identity_resolution.idr_tested_batch(node_profiles) }} and profile_id is not null
 
     union all
 
     select previous_profile_id from {{ node_profiles }}
-    where _batch_at = (select max(_batch_at) from {{ node_profiles }}) and previous_profile_id is not null
+    where _batch_at = {{ identity_resolution.idr_tested_batch(node_profiles) }} and previous_profile_id is not null
 
 ),
 
 changed_components as (
 
     select component_id from {{ components }}
-    where _batch_at = (select max(_batch_at) from {{ components }})
+    where _batch_at = {{ identity_resolution.idr_tested_batch(components) }}
 
     union all
 
-    {# and, unless the newest batch re-resolved every node, the components of those profiles #}
+    {# and, unless the tested batch re-resolved every node, the components of those profiles #}
     select components.component_id
     from {{ node_profiles }} as node_profiles
     inner join {{ components }} as components
         on node_profiles.node_id = components.node_id
-    where (select min(_batch_at) from {{ components }}) < (select max(_batch_at) from {{ components }})
+    where (select min(_batch_at) from {{ components }}) < {{ identity_resolution.idr_tested_batch(components) }}
         and node_profiles.profile_id in (select profile_id from changed_profiles)
 
 ),

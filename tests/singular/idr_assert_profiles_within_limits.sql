@@ -9,7 +9,7 @@
 -- Catches: a resolution that accepted an edge it had to reject (limits ignored or miscounted in a
 -- resolution loop, or a component left out of the limited resolution), and published ids that put
 -- two resolved components under one profile id (an incremental run's id assignment).
--- Checks the profiles that gained or kept identifiers in the newest batch of
+-- Checks the profiles that gained or kept identifiers in the tested batch of
 -- int_idr__node_profiles (a profile grows only by rows written there); a first build checks every
 -- profile. Returns one row per profile and type over its limit.
 {%- if limited_types | length == 0 %}
@@ -23,7 +23,7 @@ where 1 = 0
 with changed_profiles as (
 
     select profile_id from {{ node_profiles }}
-    where _batch_at = (select max(_batch_at) from {{ node_profiles }})
+    where _batch_at = {{ identity_resolution.idr_tested_batch(node_profiles) }}
         and profile_id is not null
 
 ),

@@ -1,0 +1,18 @@
+{#-
+    The batch a test checks in `relation`, as a SQL expression. In a `dbt build` that selected the
+    model behind `relation`, this run's batch (idr_batch_at): the rows this build wrote, none when
+    it wrote nothing, so a build with nothing new checks nothing again. Otherwise (`dbt test`, a
+    build that did not select the model) the newest batch in the table: what the last run wrote.
+    Older rows were checked when they were written, by the build that wrote them or by the
+    `dbt test` that followed the `dbt run` that did.
+-#}
+{% macro idr_tested_batch(relation, batch_column='_batch_at') %}
+    {%- if flags.WHICH == 'build' -%}
+        {%- for unique_id in selected_resources -%}
+            {%- if unique_id.startswith('model.') and unique_id.split('.')[-1] == relation.identifier -%}
+                {{- return(identity_resolution.idr_batch_at()) -}}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{- return('(select max(' ~ batch_column ~ ') from ' ~ relation ~ ')') -}}
+{% endmacro %}
