@@ -38,41 +38,35 @@ new_events as (
 
 ),
 
+mapped_events as (
+
+    select new_events.*
+    from new_events
+    inner join changed
+        on new_events.node_id = changed.node_id
+        and changed.change_type = 'mapped'
+
+),
+
 first_carried as (
 
     {# an identifier first mapped: the earliest event of the run that carried it #}
-    select node_id, source_name, event_id, occurred_at
-    from (
-        select
-            new_events.*,
-            row_number() over (
-                partition by new_events.node_id
-                order by new_events.occurred_at, new_events.source_name, new_events.event_id
-            ) as event_order
-        from new_events
-        inner join changed
-            on new_events.node_id = changed.node_id
-            and changed.change_type = 'mapped'
-    ) as ranked
-    where event_order = 1
+    {{ identity_resolution.idr_earliest_event('mapped_events', 'node_id') | indent(4) }}
+
+),
+
+moved_events as (
+
+    select new_events.*
+    from new_events
+    where new_events.profile_id in (select profile_id from changed where change_type = 'moved')
 
 ),
 
 first_in_profile as (
 
     {# an identifier moved: the earliest event of the run in its new profile #}
-    select profile_id, source_name, event_id, occurred_at
-    from (
-        select
-            new_events.*,
-            row_number() over (
-                partition by new_events.profile_id
-                order by new_events.occurred_at, new_events.source_name, new_events.event_id
-            ) as event_order
-        from new_events
-        where new_events.profile_id in (select profile_id from changed where change_type = 'moved')
-    ) as ranked
-    where event_order = 1
+    {{ identity_resolution.idr_earliest_event('moved_events', 'profile_id') | indent(4) }}
 
 ),
 

@@ -114,29 +114,28 @@ changes as (
 
 ),
 
+receiving_events as (
+
+    {# the events of the run in each profile that changed #}
+    select
+        node_profiles.profile_id,
+        events.source_name,
+        events.event_id,
+        events.occurred_at
+    from {{ ref('int_idr__events') }} as events
+    inner join {{ node_profiles }} as node_profiles
+        on events.anchor_node_id = node_profiles.node_id
+    where node_profiles.profile_id in (select profile_id from receiving)
+        {%- if incremental %}
+        and events._batch_at > {{ watermark }}
+        {%- endif %}
+
+),
+
 triggers as (
 
-    {# the earliest event of the run in each profile that changed #}
-    select profile_id, source_name, event_id, occurred_at
-    from (
-        select
-            node_profiles.profile_id,
-            events.source_name,
-            events.event_id,
-            events.occurred_at,
-            row_number() over (
-                partition by node_profiles.profile_id
-                order by events.occurred_at, events.source_name, events.event_id
-            ) as event_order
-        from {{ ref('int_idr__events') }} as events
-        inner join {{ node_profiles }} as node_profiles
-            on events.anchor_node_id = node_profiles.node_id
-        where node_profiles.profile_id in (select profile_id from receiving)
-            {%- if incremental %}
-            and events._batch_at > {{ watermark }}
-            {%- endif %}
-    ) as ranked
-    where event_order = 1
+    {# the earliest of them in each profile #}
+    {{ identity_resolution.idr_earliest_event('receiving_events', 'profile_id') | indent(4) }}
 
 ),
 

@@ -22,8 +22,9 @@ with newest as (
     select
         {{ identity_resolution.idr_tested_batch(node_profiles) }} as node_profiles_at,
         {{ identity_resolution.idr_tested_batch(changes) }} as changes_at,
-        coalesce((select min(_batch_at) from {{ changes }}) = {{ identity_resolution.idr_tested_batch(changes) }}, false)
-            as is_backfill
+        coalesce(
+            (select min(_batch_at) from {{ changes }}) = {{ identity_resolution.idr_tested_batch(changes) }}, false
+        ) as is_backfill
 
 ),
 

@@ -13,15 +13,20 @@
 -- Checks the components the tested batch of int_idr__node_components wrote and those holding an
 -- identifier of a profile the tested batch of int_idr__node_profiles touched; a first build checks
 -- every one. Returns one row per profile or component in fault, with the problem.
+{%- set partial_region = '(select min(_batch_at) from ' ~ components ~ ') < '
+    ~ identity_resolution.idr_tested_batch(components) %}
 with changed_profiles as (
 
+    {# (none when the tested batch re-resolved every node: every component is checked anyway) #}
     select profile_id from {{ node_profiles }}
     where _batch_at = {{ identity_resolution.idr_tested_batch(node_profiles) }} and profile_id is not null
+        and {{ partial_region }}
 
     union all
 
     select previous_profile_id from {{ node_profiles }}
     where _batch_at = {{ identity_resolution.idr_tested_batch(node_profiles) }} and previous_profile_id is not null
+        and {{ partial_region }}
 
 ),
 
@@ -32,13 +37,12 @@ changed_components as (
 
     union all
 
-    {# and, unless the tested batch re-resolved every node, the components of those profiles #}
+    {# and the components of those profiles #}
     select components.component_id
     from {{ node_profiles }} as node_profiles
     inner join {{ components }} as components
         on node_profiles.node_id = components.node_id
-    where (select min(_batch_at) from {{ components }}) < {{ identity_resolution.idr_tested_batch(components) }}
-        and node_profiles.profile_id in (select profile_id from changed_profiles)
+    where node_profiles.profile_id in (select profile_id from changed_profiles)
 
 ),
 
