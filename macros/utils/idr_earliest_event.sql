@@ -1,7 +1,7 @@
 {#-
     A select of `key_column`, source_name, event_id and occurred_at: for each key of `rows` (a CTE
     or relation with those columns), its earliest event by occurred_at, then source_name, then
-    event_id (the change log's triggering event).
+    event_id, strings in byte order on every engine (the change log's triggering event).
 -#}
 {% macro idr_earliest_event(rows, key_column) %}
     {{- return(adapter.dispatch('idr_earliest_event', 'identity_resolution')(rows, key_column)) -}}
@@ -17,7 +17,10 @@
             occurred_at,
             row_number() over (
                 partition by {{ key_column }}
-                order by occurred_at, source_name, event_id
+                order by
+                    occurred_at,
+                    {{ identity_resolution.idr_binary_order('source_name') }},
+                    {{ identity_resolution.idr_binary_order('event_id') }}
             ) as event_order
         from {{ rows }}
     ) as ranked

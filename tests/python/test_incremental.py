@@ -478,22 +478,26 @@ def test__incremental__state_built_under_other_rules_or_another_package_version_
 
 
 def test__change_log__the_triggering_event_of_a_tie_in_time_is_the_least_source_then_event_id(project_factory):
-    """Events at the same time: the change log names the one first by source name, then event id
-    (the portable window and DuckDB's struct minimum must agree)."""
+    """Events at the same time: the change log names the one first by source name, then event id,
+    in byte order (the portable window and DuckDB's struct minimum must agree, whatever the
+    database's collation)."""
     project = project_factory("triggering_ties")
     events = [
         track("tie-e1", 5, user_id="tie-u1"),
         identify("tie-e2", 5, user_id="tie-u1"),  # identifies sorts before tracks: it triggers
         track("tie-e4", 6, anonymous_id="tie-a2"),
         track("tie-e3", 6, anonymous_id="tie-a2"),  # one source: the lesser event id triggers
+        track("tie-a", 7, anonymous_id="tie-a3"),
+        track("tie-B", 7, anonymous_id="tie-a3"),  # byte order: "B" before "a", whatever the locale
     ]
     project.load({**to_rows(events), ("gdpr", "suppressed"): []})
     result = project.build(VARS)
     assert result.success, result.failures or result.exception
     mapped = {r["identifier_value"]: r["triggering_event_id"] for r in project.rows("idr_identifier_changes")
               if r["change_type"] == "mapped"}
-    assert mapped == {"tie-u1": "tie-e2", "tie-a2": "tie-e3"}
+    assert mapped == {"tie-u1": "tie-e2", "tie-a2": "tie-e3", "tie-a3": "tie-B"}
     created = {r["profile_id"]: r["triggering_event_id"] for r in project.rows("idr_profile_changes")
                if r["change_type"] == "created"}
     assert created == {profile_id_for(("user_id", "tie-u1")): "tie-e2",
-                       profile_id_for(("anonymous_id", "tie-a2")): "tie-e3"}
+                       profile_id_for(("anonymous_id", "tie-a2")): "tie-e3",
+                       profile_id_for(("anonymous_id", "tie-a3")): "tie-B"}
