@@ -23,7 +23,7 @@
         "idr_unique_combination on " ~ model ~ ": combination_of_columns must be a list of columns") }}
 {%- endif %}
 {%- if batch %}
-{%- set newest = identity_resolution.idr_tested_batch(model, batch) %}
+{%- set tested = identity_resolution.idr_tested_batch(model, batch) %}
 
 with repeated_in_batch as (
 
@@ -34,7 +34,7 @@ with repeated_in_batch as (
         {%- endfor %}
         count(*) as row_count
     from {{ model }}
-    where {{ batch }} = {{ newest }}
+    where {{ batch }} = {{ tested }}
     group by {{ columns | join(', ') }}
     having count(*) > 1
 
@@ -55,8 +55,8 @@ left_behind as (
         {%- if not loop.last %}
         and {% endif %}
         {%- endfor %}
-    where written.{{ batch }} = {{ newest }}
-        and older.{{ batch }} < {{ newest }}
+    where written.{{ batch }} = {{ tested }}
+        and older.{{ batch }} < {{ tested }}
     group by {% for column in columns %}written.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
 
 ),

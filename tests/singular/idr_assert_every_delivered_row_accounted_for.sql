@@ -17,7 +17,7 @@
 -- state is read rather than the view. Checks the events of the tested batch of int_idr__events
 -- and the deliveries of the tested batch of int_idr__deliveries; a first build checks all of
 -- them. Returns one row per source whose counts differ.
-with newest as (
+with tested as (
 
     select
         {{ identity_resolution.idr_tested_batch(deliveries) }} as deliveries_at,
@@ -30,7 +30,7 @@ counted as (
     {# the events the tested batch wrote, by source #}
     select source_name, sum(delivery_count + conflicting_delivery_count) as rows_in_events
     from {{ events }}
-    where _batch_at = (select events_at from newest)
+    where _batch_at = (select events_at from tested)
     group by source_name
 
 ),
@@ -41,13 +41,13 @@ delivered as (
     select
         deliveries.source_name,
         count(*) as delivered_rows,
-        sum(case when deliveries._batch_at = newest.deliveries_at then 1 else 0 end) as new_rows_with_event
+        sum(case when deliveries._batch_at = tested.deliveries_at then 1 else 0 end) as new_rows_with_event
     from {{ deliveries }} as deliveries
-    cross join newest
+    cross join tested
     where deliveries.quarantine_reason is null
         and deliveries.event_key in (
             select event_key from {{ events }}
-            where _batch_at = (select events_at from newest)
+            where _batch_at = (select events_at from tested)
         )
     group by deliveries.source_name
 
@@ -57,7 +57,7 @@ new_deliveries as (
 
     select source_name, count(*) as new_rows
     from {{ deliveries }}
-    where _batch_at = (select deliveries_at from newest)
+    where _batch_at = (select deliveries_at from tested)
         and quarantine_reason is null
     group by source_name
 

@@ -15,12 +15,12 @@
 -- profile alive, with nothing to show, in idr_profile_id_map) - such as every published profile
 -- after idr_hash_salt changed without idr_reset_profile_ids: node ids change with the salt, and
 -- the published ids, kept through --full-refresh, cannot follow them.
--- Checks what the tested batches wrote (idr_tested_batch: this build's, in `dbt test` the newest;
--- int_idr__nodes, int_idr__node_profiles, int_idr__events),
--- the identifiers that lost an event in the tested batch of int_idr__occurrences, and every
--- published profile after a rebuild of int_idr__nodes; a first build checks everything. Returns
--- one row per identifier or event in fault, with the problem.
-with newest as (
+-- Checks what the tested batches (idr_tested_batch: this build's; in `dbt test`, the newest) of
+-- int_idr__nodes, int_idr__node_profiles and int_idr__events wrote, the identifiers that lost an
+-- event in the tested batch of int_idr__occurrences, and every published profile after a rebuild
+-- of int_idr__nodes; a first build checks everything. Returns one row per identifier or event in
+-- fault, with the problem.
+with tested as (
 
     select
         {{ identity_resolution.idr_tested_batch(nodes) }} as nodes_at,
@@ -38,7 +38,7 @@ identifiers_without_profile as (
     left join {{ node_profiles }} as node_profiles
         on nodes.node_id = node_profiles.node_id
         and node_profiles.profile_id is not null
-    where nodes._batch_at = (select nodes_at from newest)
+    where nodes._batch_at = (select nodes_at from tested)
         and node_profiles.node_id is null
 
     union all
@@ -48,7 +48,7 @@ identifiers_without_profile as (
     from {{ node_profiles }} as node_profiles
     inner join {{ nodes }} as nodes
         on node_profiles.node_id = nodes.node_id
-    where node_profiles._batch_at = (select node_profiles_at from newest)
+    where node_profiles._batch_at = (select node_profiles_at from tested)
         and node_profiles.profile_id is null
 
 ),
@@ -57,13 +57,13 @@ gone_candidates as (
 
     {# profiles the tested batch published, and identifiers that lost an event in it #}
     select node_id from {{ node_profiles }}
-    where _batch_at = (select node_profiles_at from newest)
+    where _batch_at = (select node_profiles_at from tested)
         and profile_id is not null
 
     union all
 
     select node_id from {{ occurrences }}
-    where _batch_at = (select occurrences_at from newest)
+    where _batch_at = (select occurrences_at from tested)
         and not is_current
 
     union all
@@ -73,7 +73,7 @@ gone_candidates as (
         function) gives every identifier a new node_id, which leaves the kept rows on old ids #}
     select node_id from {{ node_profiles }}
     where profile_id is not null
-        and (select min(_batch_at) from {{ nodes }}) = (select nodes_at from newest)
+        and (select min(_batch_at) from {{ nodes }}) = (select nodes_at from tested)
 
 ),
 
@@ -93,7 +93,7 @@ events_in_scope as (
 
     {# events the tested batch wrote, and events whose anchor lost its profile in it #}
     select event_key, anchor_node_id from {{ events }}
-    where _batch_at = (select events_at from newest)
+    where _batch_at = (select events_at from tested)
         and anchor_node_id is not null
 
     union all
@@ -101,7 +101,7 @@ events_in_scope as (
     select event_key, anchor_node_id from {{ events }}
     where anchor_node_id in (
         select node_id from {{ node_profiles }}
-        where _batch_at = (select node_profiles_at from newest)
+        where _batch_at = (select node_profiles_at from tested)
             and profile_id is null
     )
 

@@ -17,13 +17,14 @@
 -- idr_profile_changes published; while the log holds a single batch (a first build, or after
 -- idr_reset_profile_ids) it was written from the state of the same run as a backfill, one
 -- `created` row per profile, and nothing is checked. Returns one row per id in fault.
-with newest as (
+{%- set changes_batch = identity_resolution.idr_tested_batch(changes) %}
+with tested as (
 
     select
         {{ identity_resolution.idr_tested_batch(node_profiles) }} as node_profiles_at,
-        {{ identity_resolution.idr_tested_batch(changes) }} as changes_at,
+        {{ changes_batch }} as changes_at,
         coalesce(
-            (select min(_batch_at) from {{ changes }}) = {{ identity_resolution.idr_tested_batch(changes) }}, false
+            (select min(_batch_at) from {{ changes }}) = {{ changes_batch }}, false
         ) as is_backfill
 
 ),
@@ -33,10 +34,10 @@ active as (
     {# ids in use that the tested batch of int_idr__node_profiles gave or kept #}
     select distinct node_profiles.profile_id
     from {{ node_profiles }} as node_profiles
-    cross join newest
-    where node_profiles._batch_at = newest.node_profiles_at
+    cross join tested
+    where node_profiles._batch_at = tested.node_profiles_at
         and node_profiles.profile_id is not null
-        and not newest.is_backfill
+        and not tested.is_backfill
 
 ),
 
@@ -49,9 +50,9 @@ published as (
             profile_id in (select profile_id from active)
             or profile_id in (
                 select profile_id from {{ changes }}
-                where _batch_at = (select changes_at from newest)
+                where _batch_at = (select changes_at from tested)
                     and change_type in ('created', 'split')
-                    and not (select is_backfill from newest)
+                    and not (select is_backfill from tested)
             )
         )
     group by profile_id

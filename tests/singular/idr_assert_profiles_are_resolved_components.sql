@@ -13,19 +13,20 @@
 -- Checks the components the tested batch of int_idr__node_components wrote and those holding an
 -- identifier of a profile the tested batch of int_idr__node_profiles touched; a first build checks
 -- every one. Returns one row per profile or component in fault, with the problem.
-{%- set partial_region = '(select min(_batch_at) from ' ~ components ~ ') < '
-    ~ identity_resolution.idr_tested_batch(components) %}
+{%- set node_profiles_batch = identity_resolution.idr_tested_batch(node_profiles) %}
+{%- set components_batch = identity_resolution.idr_tested_batch(components) %}
+{%- set partial_region = '(select min(_batch_at) from ' ~ components ~ ') < ' ~ components_batch %}
 with changed_profiles as (
 
     {# (none when the tested batch re-resolved every node: every component is checked anyway) #}
     select profile_id from {{ node_profiles }}
-    where _batch_at = {{ identity_resolution.idr_tested_batch(node_profiles) }} and profile_id is not null
+    where _batch_at = {{ node_profiles_batch }} and profile_id is not null
         and {{ partial_region }}
 
     union all
 
     select previous_profile_id from {{ node_profiles }}
-    where _batch_at = {{ identity_resolution.idr_tested_batch(node_profiles) }} and previous_profile_id is not null
+    where _batch_at = {{ node_profiles_batch }} and previous_profile_id is not null
         and {{ partial_region }}
 
 ),
@@ -33,7 +34,7 @@ with changed_profiles as (
 changed_components as (
 
     select component_id from {{ components }}
-    where _batch_at = {{ identity_resolution.idr_tested_batch(components) }}
+    where _batch_at = {{ components_batch }}
 
     union all
 
