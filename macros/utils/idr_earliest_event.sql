@@ -42,3 +42,33 @@
         group by {{ key_column }}
     ) as grouped
 {%- endmacro %}
+
+
+{#-
+    The same for `rows` that name their events: columns `key_column`, event_key and occurred_at.
+    The earliest time of each key is found on these narrow rows; only the rows at that time are
+    joined to `events` (a relation with event_key, source_name, event_id, occurred_at) for the
+    tie-break on source name and event id, so the strings of every row are never grouped.
+-#}
+{% macro idr_earliest_event_of(rows, key_column, events) -%}
+    {%- set tied -%}
+    (
+        select
+            keyed_rows.{{ key_column }},
+            events.source_name,
+            events.event_id,
+            events.occurred_at
+        from {{ rows }} as keyed_rows
+        inner join (
+            select {{ key_column }}, min(occurred_at) as occurred_at
+            from {{ rows }}
+            group by {{ key_column }}
+        ) as first_times
+            on keyed_rows.{{ key_column }} = first_times.{{ key_column }}
+            and keyed_rows.occurred_at = first_times.occurred_at
+        inner join {{ events }} as events
+            on keyed_rows.event_key = events.event_key
+    ) as tied
+    {%- endset -%}
+    {{ identity_resolution.idr_earliest_event(tied, key_column) }}
+{%- endmacro %}

@@ -17,56 +17,60 @@ with changed as (
 
 ),
 
-new_events as (
+new_occurrences as (
 
-    {# the events this run brought, with the profile they belong to now #}
+    {# the identifiers this run's events carry, with the event's time and anchor #}
     select
-        occurrences.node_id,
-        events.source_name,
-        events.event_id,
-        events.occurred_at,
-        node_profiles.profile_id
-    from {{ ref('int_idr__occurrences') }} as occurrences
-    inner join {{ ref('int_idr__events') }} as events
-        on occurrences.event_key = events.event_key
-    inner join {{ ref('int_idr__node_profiles') }} as node_profiles
-        on events.anchor_node_id = node_profiles.node_id
-    where occurrences.is_current
+        node_id,
+        event_key,
+        occurred_at,
+        anchor_node_id
+    from {{ ref('int_idr__occurrences') }}
+    where is_current
         {%- if incremental %}
-        and occurrences._batch_at > {{ watermark }}
+        and _batch_at > {{ watermark }}
         {%- endif %}
 
 ),
 
-mapped_events as (
+mapped_occurrences as (
 
-    select new_events.*
-    from new_events
+    select
+        new_occurrences.node_id,
+        new_occurrences.event_key,
+        new_occurrences.occurred_at
+    from new_occurrences
     inner join changed
-        on new_events.node_id = changed.node_id
+        on new_occurrences.node_id = changed.node_id
         and changed.change_type = 'mapped'
+
+),
+
+moved_occurrences as (
+
+    {# the run's events in the profile an identifier moved to #}
+    select
+        node_profiles.profile_id,
+        new_occurrences.event_key,
+        new_occurrences.occurred_at
+    from new_occurrences
+    inner join {{ ref('int_idr__node_profiles') }} as node_profiles
+        on new_occurrences.anchor_node_id = node_profiles.node_id
+    where node_profiles.profile_id in (select profile_id from changed where change_type = 'moved')
 
 ),
 
 first_carried as (
 
     {# an identifier first mapped: the earliest event of the run that carried it #}
-    {{ identity_resolution.idr_earliest_event('mapped_events', 'node_id') | indent(4) }}
-
-),
-
-moved_events as (
-
-    select new_events.*
-    from new_events
-    where new_events.profile_id in (select profile_id from changed where change_type = 'moved')
+    {{ identity_resolution.idr_earliest_event_of('mapped_occurrences', 'node_id', ref('int_idr__events')) | indent(4) }}
 
 ),
 
 first_in_profile as (
 
     {# an identifier moved: the earliest event of the run in its new profile #}
-    {{ identity_resolution.idr_earliest_event('moved_events', 'profile_id') | indent(4) }}
+    {{ identity_resolution.idr_earliest_event_of('moved_occurrences', 'profile_id', ref('int_idr__events')) | indent(4) }}
 
 ),
 

@@ -119,8 +119,7 @@ receiving_events as (
     {# the events of the run in each profile that changed #}
     select
         node_profiles.profile_id,
-        events.source_name,
-        events.event_id,
+        events.event_key,
         events.occurred_at
     from {{ ref('int_idr__events') }} as events
     inner join {{ node_profiles }} as node_profiles
@@ -135,7 +134,7 @@ receiving_events as (
 triggers as (
 
     {# the earliest of them in each profile #}
-    {{ identity_resolution.idr_earliest_event('receiving_events', 'profile_id') | indent(4) }}
+    {{ identity_resolution.idr_earliest_event_of('receiving_events', 'profile_id', ref('int_idr__events')) | indent(4) }}
 
 ),
 

@@ -16,7 +16,7 @@
     {%- do delivery_columns.append('trait__' ~ trait) -%}
 {%- endfor -%}
 
-with deliveries as (
+with deliveries as {{ identity_resolution.idr_inlined_cte() }}(
 
     select * from {{ ref('int_idr__deliveries') }}
     where quarantine_reason is null
@@ -58,8 +58,9 @@ candidates as (
 ),
 {%- else %}
 
-candidates as (
+candidates as {{ identity_resolution.idr_inlined_cte() }}(
 
+    {# a first build reads every delivery: each reader scans the table for its own columns and rows #}
     select * from deliveries
 
 ),
@@ -67,32 +68,32 @@ candidates as (
 
 counted as (
 
-    select
-        event_key,
-        count(*) as delivery_rows,
-        {# two events whose keys hash alike would share event_key: flagged, and a shipped test fails #}
-        min({{ dbt.concat(['source_name', "'/'", 'event_id', "'/'", "coalesce(event_version, '')"]) }})
-            <> max({{ dbt.concat(['source_name', "'/'", 'event_id', "'/'", "coalesce(event_version, '')"]) }})
-            as has_key_collision
+    select event_key, count(*) as delivery_rows
     from candidates
     group by event_key
 
 ),
 
+repeated_keys as (
+
+    select event_key from counted where delivery_rows > 1
+
+),
+
 single_deliveries as (
 
-    {# the common case: one delivery, the event as delivered #}
+    {# the common case: one delivery, the event as delivered (one key, so no key collision) #}
     select
         {%- for column in delivery_columns %}
         candidates.{{ column }},
         {%- endfor %}
         1 as delivery_count,
         0 as conflicting_delivery_count,
-        counted.has_key_collision
+        false as has_key_collision
     from candidates
-    inner join counted
-        on candidates.event_key = counted.event_key
-    where counted.delivery_rows = 1
+    where not exists (
+        select 1 from repeated_keys where repeated_keys.event_key = candidates.event_key
+    )
 
 ),
 
@@ -100,9 +101,21 @@ repeated as (
 
     select candidates.*
     from candidates
-    inner join counted
-        on candidates.event_key = counted.event_key
-    where counted.delivery_rows > 1
+    inner join repeated_keys
+        on candidates.event_key = repeated_keys.event_key
+
+),
+
+collisions as (
+
+    {# two events whose keys hash alike would share event_key: flagged, and a shipped test fails #}
+    select
+        event_key,
+        min({{ dbt.concat(['source_name', "'/'", 'event_id', "'/'", "coalesce(event_version, '')"]) }})
+            <> max({{ dbt.concat(['source_name', "'/'", 'event_id', "'/'", "coalesce(event_version, '')"]) }})
+            as has_key_collision
+    from repeated
+    group by event_key
 
 ),
 
@@ -137,7 +150,7 @@ repeated_winners as (
         {%- endfor %}
         copies.delivery_count,
         copies.conflicting_delivery_count,
-        counted.has_key_collision
+        collisions.has_key_collision
     from ranked as winner
     inner join (
         select
@@ -152,8 +165,8 @@ repeated_winners as (
         group by ranked.event_key
     ) as copies
         on winner.event_key = copies.event_key
-    inner join counted
-        on winner.event_key = counted.event_key
+    inner join collisions
+        on winner.event_key = collisions.event_key
     where winner.delivery_order = 1
 
 ),
