@@ -4,6 +4,7 @@
 {%- set watermark = identity_resolution.idr_watermark() -%}
 {#- read on incremental runs (named here so that dbt sees the dependency while parsing) -#}
 {%- set changes = ref('int_idr__occurrences') -%}
+{%- set events = ref('int_idr__events') -%}
 {%- set traits = cfg['traits'] -%}
 {%- set trait_columns = [] -%}
 {%- for trait in traits -%}
@@ -21,7 +22,7 @@ changed as (
     {{ identity_resolution.idr_changed_profiles(watermark, ref('int_idr__node_profiles'), ref('int_idr__occurrences')) | indent(4) }}
     union
     select node_profiles.profile_id
-    from {{ ref('int_idr__events') }} as events
+    from {{ events }} as events
     inner join {{ ref('int_idr__node_profiles') }} as node_profiles
         on events.anchor_node_id = node_profiles.node_id
     where events._batch_at > {{ watermark }}
@@ -49,38 +50,31 @@ stamped as (
     {# every event that carries a trait, with its profile #}
     select
         node_profiles.profile_id,
-        events.source_name,
-        events.event_id,
-        events.occurred_at,
+        trait_events.source_name,
+        trait_events.event_id,
+        trait_events.occurred_at,
         {%- for column in trait_columns %}
         {%- if any_suppressed %}
         {#- a trait holding a suppressed identifier (the email trait of a suppressed email) is blank #}
         {%- set conditions = [] %}
         {%- for t in cfg['types'] %}
             {%- do conditions.append(identity_resolution.idr_node_id(cfg, "'" ~ t['name'] ~ "'",
-                identity_resolution.idr_identifier_value('deliveries.' ~ column, t))) %}
+                identity_resolution.idr_identifier_value('trait_events.' ~ column, t))) %}
         {%- endfor %}
         case when exists (
             select 1 from {{ suppressions }} as suppressed
             where suppressed.is_active and suppressed.node_id in ({{ conditions | join(', ') }})
-        ) then null else deliveries.{{ column }} end as {{ column }}
+        ) then null else trait_events.{{ column }} end as {{ column }}
         {%- else %}
-        deliveries.{{ column }}
+        trait_events.{{ column }}
         {%- endif %}
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
-    from {{ ref('int_idr__events') }} as events
-    inner join {{ ref('int_idr__deliveries') }} as deliveries
-        on events.event_key = deliveries.event_key
-        and events.content_hash = deliveries.content_hash
+    from {{ ref('int_idr__trait_events') }} as trait_events
     inner join {{ ref('int_idr__node_profiles') }} as node_profiles
-        on events.anchor_node_id = node_profiles.node_id
+        on trait_events.anchor_node_id = node_profiles.node_id
     inner join profiles
         on node_profiles.profile_id = profiles.profile_id
-    where coalesce(
-        {{ (trait_columns | map('replace', 'trait__', 'deliveries.trait__') | list) | join(',\n        ') }},
-        null
-    ) is not null
 
 ),
 

@@ -130,6 +130,7 @@ GRAIN_KEYS = {
     "int_idr__suppressions": "node_id",
     "int_idr__events": "event_key",
     "int_idr__occurrences": "event_key, node_id",
+    "int_idr__trait_events": "event_key",
     "int_idr__nodes": "node_id",
     "int_idr__edges": "node_a, node_b",
     "int_idr__node_components": "node_id",
