@@ -5,6 +5,7 @@
 {%- set incremental = identity_resolution.idr_is_incremental() -%}
 {%- set watermark = identity_resolution.idr_watermark() -%}
 {%- set suppressions = ref('int_idr__suppressions') -%}
+{%- set events = ref('int_idr__events') -%}
 
 with changed as (
 
@@ -63,14 +64,14 @@ moved_occurrences as (
 first_carried as (
 
     {# an identifier first mapped: the earliest event of the run that carried it #}
-    {{ identity_resolution.idr_earliest_event_of('mapped_occurrences', 'node_id', ref('int_idr__events')) | indent(4) }}
+    {{ identity_resolution.idr_earliest_event_of('mapped_occurrences', 'node_id', events) | indent(4) }}
 
 ),
 
 first_in_profile as (
 
     {# an identifier moved: the earliest event of the run in its new profile #}
-    {{ identity_resolution.idr_earliest_event_of('moved_occurrences', 'profile_id', ref('int_idr__events')) | indent(4) }}
+    {{ identity_resolution.idr_earliest_event_of('moved_occurrences', 'profile_id', events) | indent(4) }}
 
 ),
 

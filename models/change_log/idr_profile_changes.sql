@@ -8,6 +8,7 @@
 {%- set incremental = identity_resolution.idr_is_incremental() -%}
 {%- set watermark = identity_resolution.idr_watermark() -%}
 {%- set node_profiles = ref('int_idr__node_profiles') -%}
+{%- set events = ref('int_idr__events') -%}
 
 with changed as (
 
@@ -121,7 +122,7 @@ receiving_events as (
         node_profiles.profile_id,
         events.event_key,
         events.occurred_at
-    from {{ ref('int_idr__events') }} as events
+    from {{ events }} as events
     inner join {{ node_profiles }} as node_profiles
         on events.anchor_node_id = node_profiles.node_id
     where node_profiles.profile_id in (select profile_id from receiving)
@@ -134,7 +135,7 @@ receiving_events as (
 triggers as (
 
     {# the earliest of them in each profile #}
-    {{ identity_resolution.idr_earliest_event_of('receiving_events', 'profile_id', ref('int_idr__events')) | indent(4) }}
+    {{ identity_resolution.idr_earliest_event_of('receiving_events', 'profile_id', events) | indent(4) }}
 
 ),
 
