@@ -31,9 +31,11 @@ changed as (
 ),
 {%- endif %}
 
-profiles as (
+member_nodes as {{ identity_resolution.idr_materialized_cte() if incremental }}(
 
-    select distinct node_profiles.profile_id
+    {#- the identifiers of the profiles to compute (on an incremental run, computed once and
+        joined to the trait events, so that only their events are read) #}
+    select node_profiles.node_id, node_profiles.profile_id
     from {{ ref('int_idr__node_profiles') }} as node_profiles
     {%- if incremental %}
     inner join changed
@@ -43,13 +45,19 @@ profiles as (
 
 ),
 
+profiles as (
+
+    select distinct profile_id from member_nodes
+
+),
+
 {%- if traits | length > 0 %}
 
 stamped as (
 
     {# every event that carries a trait, with its profile #}
     select
-        node_profiles.profile_id,
+        member_nodes.profile_id,
         trait_events.source_name,
         trait_events.event_id,
         trait_events.occurred_at,
@@ -71,10 +79,8 @@ stamped as (
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from {{ ref('int_idr__trait_events') }} as trait_events
-    inner join {{ ref('int_idr__node_profiles') }} as node_profiles
-        on trait_events.anchor_node_id = node_profiles.node_id
-    inner join profiles
-        on node_profiles.profile_id = profiles.profile_id
+    inner join member_nodes
+        on trait_events.anchor_node_id = member_nodes.node_id
 
 ),
 

@@ -15,21 +15,34 @@ changed as (
 ),
 {%- endif %}
 
-identifiers as (
+member_nodes as {{ identity_resolution.idr_materialized_cte() if incremental }}(
 
+    {#- on an incremental run the changed profiles' members are picked first (computed once), so
+        that only they are joined to their nodes #}
     select
+        node_profiles.node_id,
         node_profiles.profile_id,
         node_profiles.is_profile_key,
-        node_profiles.profile_published_at,
-        nodes.*
+        node_profiles.profile_published_at
     from {{ ref('int_idr__node_profiles') }} as node_profiles
-    inner join {{ ref('int_idr__nodes') }} as nodes
-        on node_profiles.node_id = nodes.node_id
     {%- if incremental %}
     inner join changed
         on node_profiles.profile_id = changed.profile_id
     {%- endif %}
     where node_profiles.profile_id is not null
+
+),
+
+identifiers as (
+
+    select
+        member_nodes.profile_id,
+        member_nodes.is_profile_key,
+        member_nodes.profile_published_at,
+        nodes.*
+    from member_nodes
+    inner join {{ ref('int_idr__nodes') }} as nodes
+        on member_nodes.node_id = nodes.node_id
 
 ),
 
