@@ -48,6 +48,11 @@ class BuildResult:
                  and m.group(1) == model and m.group(2) == loop]
         return max(found, default=0)
 
+    def statements(self) -> list[str]:
+        """The SQL of every statement the invocation ran (dbt logs each as `On <node>: <sql>`)."""
+        return [line.split(": ", 1)[1] for line in self.logs
+                if line.startswith("On ") and ": " in line]
+
 
 class DuckDBBackend:
     adapter = "duckdb"

@@ -135,6 +135,7 @@ class Story:
         self.project = project
         self.after: list[dict] = []
         self.problems: list[str] = []
+        self.statements: list[list[str]] = []  # the SQL each build ran
 
     def record(self) -> None:
         p = self.project
@@ -171,6 +172,7 @@ def story(project_factory) -> Story:
         _load_batch(project, batch)
         result = project.build(VARS)
         assert result.success, f"batch {batch}: {result.failures or result.exception}"
+        told.statements.append(result.statements())
         told.record()
         told.problems += _reference_problems(project, batch)
     for prefix in ("merge-", "split-", "suppress-"):
@@ -182,6 +184,36 @@ def story(project_factory) -> Story:
 @STORY_ENGINES
 def test__incremental__every_batch_of_every_story_equals_the_reference(story):
     assert not story.problems, "\n".join(story.problems[:10])
+
+
+def _windows(sql: str) -> list[str]:
+    """The text inside the parentheses of every `over (...)` window of `sql`."""
+    found = []
+    for match in re.finditer(r"\bover\s*\(", sql, re.IGNORECASE):
+        depth, start = 1, match.end()
+        for i in range(start, len(sql)):
+            depth += {"(": 1, ")": -1}.get(sql[i], 0)
+            if depth == 0:
+                found.append(sql[start:i])
+                break
+    return found
+
+
+@STORY_ENGINES
+def test__scale_out__no_window_without_a_partition_in_any_statement_of_a_build(story):
+    """A window with no partition moves every row to one task on Spark ("No Partition Defined for
+    Window operation"): a single-core bottleneck on a cluster. Every statement of the first build
+    and of two incremental builds (limits, splits, suppressions included) partitions its windows."""
+    unpartitioned, windows = [], 0
+    for batch, statements in enumerate(story.statements):
+        assert len(statements) > 100, f"batch {batch}: only {len(statements)} statements captured"
+        for sql in statements:
+            windows += len(_windows(sql))
+            unpartitioned += [f"batch {batch}: over ({w.strip()[:120]})" for w in _windows(sql)
+                              if not re.search(r"\bpartition\s+by\b", w, re.IGNORECASE)]
+    print(f"\nstatements per build: {[len(s) for s in story.statements]}; windows: {windows}")
+    assert windows > 0, "no window found: the statements were not captured whole"
+    assert not unpartitioned, "\n".join(unpartitioned[:10])
 
 
 @STORY_ENGINES
