@@ -17,9 +17,10 @@
     from {{ relation }}
 {%- endmacro %}
 
-{#- DuckDB: find the repeated keys by grouping the key alone (once: a materialized CTE read twice),
-    pass every other row through and group only the repeated ones (2-3x faster than grouping every
-    column of every row). DuckDB materialises a CTE read twice, so the input is still computed once. -#}
+{#- DuckDB: find the repeated keys by grouping the key alone (once, in a materialized CTE), pass
+    every other row through and group only the repeated ones (2-3x faster than grouping every column
+    of every row). `relation` is read three times: the caller makes it a materialized CTE, so that
+    its rows are computed once. -#}
 {% macro duckdb__idr_collapse_identical(relation, key_columns, columns) -%}
     with repeated_keys as materialized (
         select {{ key_columns | join(', ') }}
