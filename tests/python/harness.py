@@ -42,6 +42,13 @@ class BuildResult:
     logs: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
+    @property
+    def why(self) -> str:
+        """Why it failed, in full (pytest shortens a non-text assertion message to 240 characters)."""
+        if self.failures:
+            return "\n".join(self.failures)
+        return f"{self.exception!r}" if self.exception else "\n".join(self.logs[-40:])
+
     def rounds(self, loop: str, model: str = "int_idr__node_components") -> int:
         """The highest round number logged by a resolution loop (0 when it never ran a round)."""
         found = [int(m.group(3)) for line in self.logs if (m := ROUND_LINE.search(line))

@@ -28,7 +28,7 @@ def _snapshot(project) -> dict[str, list[tuple]]:
 def demo(project_factory):
     project = project_factory("demo")
     result = project.dbt("build")
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     return project
 
 
@@ -48,7 +48,7 @@ def test__demo__a_plain_dbt_build_resolves_the_bundled_seeds(demo):
 def test__idempotency__building_twice_gives_identical_marts(demo):
     before = _snapshot(demo)
     result = demo.dbt("build")
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     assert _snapshot(demo) == before
 
 
@@ -62,7 +62,7 @@ def test__determinism__input_order_does_not_change_any_mart(project_factory):
         project = project_factory(f"order_{seed}")
         project.load(to_rows(shuffled))
         result = project.build(SOURCES_VARS)
-        assert result.success, result.failures or result.exception
+        assert result.success, result.why
         snapshots.append(_snapshot(project))
     assert snapshots[0] == snapshots[1]
 

@@ -251,7 +251,7 @@ def hostile(project_factory) -> Project:
     project = project_factory("hostile")
     load_all(project)
     result = project.build(VARS)
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     project.build_result = result
     return project
 
@@ -673,7 +673,7 @@ def test__hostile__consumer_project__gets_no_demo_data_and_no_demo_tables(packag
     demo CRM contacts are not read (no extra-source model at all)."""
     consumer = _consumer(package, "only_schema", {"idr_segment_schema": "segment"})
     result = consumer.dbt("build")
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     relations = consumer.relation_names()
     assert "idr_profiles" in relations
     assert not [r for r in relations if r.startswith("demo_") or r == "stg_idr__extra_sources"]
@@ -741,7 +741,7 @@ def test__hostile__failed_mart__rolled_back_whole_flagged_by_a_shipped_test_then
 
     project.load(to_rows([]))
     result = project.build(SOURCES_VARS)
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     assert project.query("select (select count(*) from idr_events), (select count(*) from idr_profiles),"
                          " (select count(*) from idr_identifiers), (select count(*) from idr_quarantined_rows)"
                          ) == [(0, 0, 0, 0)]
@@ -762,7 +762,7 @@ def test__hostile__failed_mart__rolled_back_whole_flagged_by_a_shipped_test_then
     assert "idr_assert_marts_in_step" in " ".join(flagged.failures)
 
     repaired = project.build(SOURCES_VARS)
-    assert repaired.success, repaired.failures or repaired.exception
+    assert repaired.success, repaired.why
     assert _marts_in_step_test(project).success
     assert not mismatches(CompareMarts(project), resolve(STEP_A + STEP_B), "s9-", exact_ids=False)
 
@@ -778,7 +778,7 @@ def test__hostile__swap_stopped_between_renames__restored_from_the_backup(hostil
     hostile.query("alter table int_idr__node_profiles rename to int_idr__node_profiles__dbt_backup")
     hostile.query("create table int_idr__node_profiles__dbt_tmp as select * from int_idr__node_profiles__dbt_backup")
     result = hostile.dbt("build", "--select", "int_idr__node_profiles+", "--exclude", "resource_type:seed", vars=VARS)
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     assert any("restored" in line and "int_idr__node_profiles__dbt_backup" in line for line in result.logs)
     names = hostile.relation_names()
     assert "int_idr__node_profiles" in names
@@ -806,7 +806,7 @@ def test__hostile__hundred_thousand_events_share_one_email__one_hub_profile_and_
     project.load(to_rows(events))
     started = time.monotonic()
     result = project.build(SOURCES_VARS)
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     print(f"\n100k events: built in {time.monotonic() - started:.1f}s")
     hub = project.query("select profile_id from idr_identifiers where identifier_value = 'hub@x.com'")[0][0]
     assert project.query(f"select identifier_count, anonymous_id_count, user_id_count, event_count, primary_user_id"

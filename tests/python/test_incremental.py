@@ -313,7 +313,7 @@ def test__incremental__a_run_without_new_rows_changes_nothing_and_logs_nothing(s
     batches_before = {m: project.query(f"select max(_batch_at) from {m}")[0][0]
                       for m in ("idr_profiles", "idr_profile_traits", "idr_edges", "int_idr__node_components")}
     result = project.build(VARS)
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     assert snapshot(project) == before
     assert {log: project.query(f"select count(*) from {log}")[0][0] for log in logs_before} == logs_before
     # nothing was rewritten either
@@ -331,7 +331,7 @@ def uninterrupted(project_factory):
     for batch in range(2):
         _load_batch(project, batch)
         result = project.build(VARS)
-        assert result.success, result.failures or result.exception
+        assert result.success, result.why
     return snapshot_partition(project)
 
 
@@ -344,9 +344,9 @@ def test__incremental__a_build_stopped_between_models_then_rerun_equals_an_unint
     assert project.build(VARS).success
     _load_batch(project, 1)
     partial = project.dbt("build", "--select", *done.split(), "--exclude", "resource_type:seed", vars=VARS)
-    assert partial.success, partial.failures or partial.exception
+    assert partial.success, partial.why
     result = project.build(VARS)
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     assert snapshot_partition(project) == uninterrupted
 
 
@@ -365,9 +365,9 @@ def test__incremental__two_runs_stopped_in_a_row_then_a_complete_one_equal_unint
         _load_batch(project, batch)
         partial = project.dbt("build", "--select", "+int_idr__node_profiles", "--exclude", "resource_type:seed",
                               vars=VARS)
-        assert partial.success, partial.failures or partial.exception
+        assert partial.success, partial.why
     result = project.build(VARS)
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     assert not _reference_problems(project, 2)
 
 
@@ -400,7 +400,7 @@ def test__resolution__work_tables_left_by_a_killed_run_are_dropped_by_the_next(p
     project.query(f"create table {schema}.int_idr__node_components__idr_components as select 1 as node_id")
     assert "int_idr__node_components__idr_components" in project.relation_names()
     result = project.build(VARS)
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     assert any("dropping work table" in line for line in result.logs)
     assert "int_idr__node_components__idr_components" not in project.relation_names()
 
@@ -504,7 +504,7 @@ def test__incremental__state_built_under_other_rules_or_another_package_version_
     assert "dbt build --full-refresh" in text
 
     rebuilt = project.build(VARS, "--full-refresh")
-    assert rebuilt.success, rebuilt.failures or rebuilt.exception
+    assert rebuilt.success, rebuilt.why
     assert project.query("select count(*) from int_idr__node_profiles") == published
     assert not _reference_problems(project, 0)
 
@@ -524,7 +524,7 @@ def test__change_log__the_triggering_event_of_a_tie_in_time_is_the_least_source_
     ]
     project.load({**to_rows(events), ("gdpr", "suppressed"): []})
     result = project.build(VARS)
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     mapped = {r["identifier_value"]: r["triggering_event_id"] for r in project.rows("idr_identifier_changes")
               if r["change_type"] == "mapped"}
     assert mapped == {"tie-u1": "tie-e2", "tie-a2": "tie-e3", "tie-a3": "tie-B"}

@@ -38,7 +38,7 @@ def chain_and_star(project_factory):
     project = project_factory("large")
     project.load(to_rows(events))
     result = project.build(SOURCES_VARS, "--select", "+idr_identifiers", "--indirect-selection", "cautious")
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     return project, result
 
 

@@ -332,7 +332,7 @@ def test__profiles_sync__a_run_without_new_rows_writes_no_history(story):
               for r in ("id_graph_updates", "external_id_mapping_updates", "profile_traits_updates",
                         "int_idr__event_first_profiles")}
     result = p.build(VARS)
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     assert {r: p.query(f"select count(*) from {story.ps(r)}")[0][0] for r in counts} == counts
 
 

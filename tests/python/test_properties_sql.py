@@ -65,7 +65,7 @@ def _run(project_factory, name: str, vars: dict, config: Config):
     project = project_factory(name)
     project.load(to_rows([event for log in logs for event in log]))
     result = project.build({**SOURCES_VARS, **vars})
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     agreeing, failures = _check(project, logs, config, exact_ids=True)
     rejected = project.query("select count(*) from idr_edges where status = 'rejected'")[0][0]
     print(f"\n{name}: {agreeing}/{len(logs)} logs agree with the reference; {rejected} rejected edges; "
@@ -140,7 +140,7 @@ def test__property__incremental_batches_equal_reference_and_a_full_rebuild(proje
     assert not failures, f"{agreeing}/{len(logs)} agree; first mismatch:\n{failures[0]}"
     incremental = snapshot_partition(project)
     result = project.build({**SOURCES_VARS, **vars, "idr_suppressions": "gdpr.suppressed"}, "--full-refresh")
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     agreeing, failures = _check(project, logs, final, exact_ids=False)
     assert not failures, f"after --full-refresh, {agreeing}/{len(logs)} agree; first mismatch:\n{failures[0]}"
     rebuilt = snapshot_partition(project)

@@ -156,7 +156,7 @@ def test__graph_health_metrics__breakdowns_by_source_reason_type_and_size(health
 def test__graph_health_metrics__history_survives_a_full_refresh(health):
     project, runs, _ = health
     result = project.build(HUB_VARS, "--full-refresh")
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     after = sorted(project.rows("idr_graph_health"), key=lambda r: r["run_at"])
     assert [r["run_id"] for r in after[:3]] == [r["run_id"] for r in runs]
     assert len(after) == 4
@@ -254,11 +254,11 @@ def test__report__the_demo_report_renders_every_chart_in_headless_chromium(adapt
 
     project = project_factory("report_demo")
     result = project.dbt("build")
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     for tag in ("late1", "late2"):
         _grow_demo(project, tag, 40)
         result = project.build()
-        assert result.success, result.failures or result.exception
+        assert result.success, result.why
     ((runs, arrived),) = project.query("select count(*), sum(events_in_run) from idr_graph_health")
     assert runs == 3 and arrived > 3000
 

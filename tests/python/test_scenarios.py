@@ -49,7 +49,7 @@ def resolved(project_factory) -> Resolved:
     project = project_factory("scenarios")
     project.load(to_rows(all_events()))
     result = project.build(SOURCES_VARS)
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     return Resolved(project)
 
 

@@ -113,7 +113,7 @@ def built(project_factory):
     project = project_factory("segment_differences")
     project.load(to_rows([e for s in SEGMENT_DIFFERENCES.values() for e in s["events"]]))
     result = project.build(SOURCES_VARS)
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     profiles: dict[str, set] = {}
     for r in project.rows("idr_identifiers"):
         profiles.setdefault(r["profile_id"], set()).add((r["identifier_type"], r["identifier_value"]))

@@ -53,7 +53,7 @@ def built(project_factory, adapter):
     for batch in range(len(BATCHES)):
         _load(project, batch)
         result = project.build(VARS)
-        assert result.success, result.failures or result.exception
+        assert result.success, result.why
     return project
 
 
@@ -85,17 +85,17 @@ def _assert_catches(project, selector: str, tables: list[str], *statements: str,
         result = _dbt_test(project, selector)
         name = test_name or selector
         if warns:
-            assert result.success, result.failures or result.exception
+            assert result.success, result.why
             assert any(f"Warning in test {name}" in line for line in result.logs), result.logs[-12:]
         else:
             assert not result.success, f"{selector} passed on tampered data"
-            assert any(name in f and ": fail:" in f for f in result.failures), result.failures or result.exception
+            assert any(name in f and ": fail:" in f for f in result.failures), result.why
         if problem:
             compiled = project.dir / "target" / "compiled" / "identity_resolution" / "tests" / "singular"
             problems = {row[0] for row in project.query((compiled / f"{name}.sql").read_text())}
             assert problem in problems, problems
     result = _dbt_test(project, selector)
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     assert not any("Warning in test" in line for line in result.logs)
 
 
@@ -112,7 +112,7 @@ def _one_row_of_newest_batch(table: str) -> str:
 # ------------------------------------------------------------------------------------------------
 def test__shipped_tests__the_untampered_build_passes_them_all_and_every_table_has_a_newest_batch(built):
     result = built.dbt("test", vars=VARS)
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     for table in GRAIN_KEYS:
         ((batches, newest_rows),) = built.query(
             f"select count(distinct _batch_at), sum(case when _batch_at = {_newest(table)} then 1 else 0 end)"
@@ -234,7 +234,7 @@ def test__shipped_test__idr_assert_every_identifier_in_one_profile__catches_prof
     assert not kept.success
     assert [f.split(":")[0] for f in kept.failures] == ["idr_assert_every_identifier_in_one_profile"], kept.failures
     reset = project.build({**salted, "idr_reset_profile_ids": True}, "--full-refresh")
-    assert reset.success, reset.failures or reset.exception
+    assert reset.success, reset.why
 
 
 # ------------------------------------------------------------------------------------------------
@@ -402,7 +402,7 @@ def test__shipped_tests__a_build_with_nothing_new_checks_nothing_again_and_dbt_t
     with _tampered(built, [table]):
         built.query(f"insert into {table} {_one_row_of_newest_batch(table)}")
         build = built.build(VARS)  # nothing new: its tests check what it wrote, nothing
-        assert build.success, build.failures or build.exception
+        assert build.success, build.why
         result = _dbt_test(built, f"{table},test_name:idr_unique_combination")
         assert not result.success and any("idr_unique_combination" in f for f in result.failures), result.failures
     # the build wrote no row, so the tampered batch is still the newest one `dbt test` checks

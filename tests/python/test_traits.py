@@ -39,7 +39,7 @@ def traits(project_factory):
         ("web", "sessions"): [],
     })
     result = project.build(SOURCES_VARS)
-    assert result.success, result.failures or result.exception
+    assert result.success, result.why
     return project
 
 
