@@ -179,6 +179,10 @@ class PostgresBackend:
         """The physical schema of a logical raw schema: the same (every backend has a database)."""
         return name
 
+    def manifest_key(self) -> str:
+        """What a parsed manifest holds of this backend: the database and schema names."""
+        return f"{self.database}.{self.dbt_schema}"
+
     def write_table(self, schema: str, table: str, columns: list[str], rows: list[dict]) -> None:
         definition = ", ".join(f'"{c}" {"timestamp" if c in TIMESTAMP_COLUMNS else "text"}' for c in columns)
         data = io.StringIO("".join("\t".join(_copy_text(row.get(c)) for c in columns) + "\n" for row in rows))
@@ -298,6 +302,10 @@ class SparkBackend:
 
     def env(self) -> dict[str, str]:
         return {**self.runtime.env, "IDR_SPARK_SCHEMA": self.dbt_schema}
+
+    def manifest_key(self) -> str:
+        """What a parsed manifest holds of this backend: the schema names."""
+        return self.prefix
 
     def schema(self, name: str) -> str:
         """The physical schema of logical schema `name` (already prefixed names are returned as is)."""

@@ -7,10 +7,12 @@ tables and run queries; the Project knows dbt.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +20,8 @@ from pathlib import Path
 from dbt.cli.main import dbtRunner
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# dbt commands that run on a parsed manifest (which the harness may hand them, see Project.dbt)
+MANIFEST_COMMANDS = {"build", "run", "test", "compile", "run-operation", "show", "seed"}
 ROUND_LINE = re.compile(r"idr (\S+) (\S+) round (\d+): (\d+) ")
 SCHEMA_TABLE = re.compile(r"^(\w+)\.(\w+)$")
 
@@ -75,6 +79,10 @@ class DuckDBBackend:
         """The physical schema of a logical raw schema (`segment`, `crm`, ...): the same here."""
         return name
 
+    def manifest_key(self) -> str:
+        """What a parsed manifest holds of this backend: the database name (the file's stem)."""
+        return self.path.stem
+
     def _connect(self):
         import duckdb
 
@@ -119,6 +127,11 @@ class DuckDBBackend:
         pass
 
 
+# Parsed manifests of this process, newest last: {(target, backend key, vars, project files digest): manifest}
+_MANIFESTS: OrderedDict[tuple, object] = OrderedDict()
+_MANIFESTS_KEPT = 16
+
+
 class Project:
     """A throwaway copy of the package, built against one backend."""
 
@@ -149,7 +162,8 @@ class Project:
         saved = {k: os.environ.get(k) for k in self.backend.env()}
         os.environ.update(self.backend.env())
         try:
-            result = dbtRunner(callbacks=[capture]).invoke(cli)
+            manifest = self._manifest(cli, vars, logs, capture) if args[0] in MANIFEST_COMMANDS else None
+            result = dbtRunner(manifest=manifest, callbacks=[capture]).invoke(cli)
         finally:
             for key, value in saved.items():
                 if value is None:
@@ -161,6 +175,45 @@ class Project:
             failures = [f"{r.node.name}: {r.status}: {r.message}" for r in result.result.results
                         if str(r.status) in ("error", "fail")]
         return BuildResult(bool(result.success), result.exception, logs, failures)
+
+    def _manifest(self, cli: list[str], vars: dict | None, logs: list[str], capture):
+        """A parsed manifest for this command line, or None (dbt then parses as usual).
+
+        A dbt invocation spends most of its time on small test data parsing the project (seconds
+        when --vars differ from the previous invocation's, which defeats dbt's partial parsing).
+        The manifest depends only on the project's files, the vars, the target and the database
+        and schema names, so one parsed manifest serves every invocation of this process with the
+        same ones, in any copy of the project. IDR_TEST_REUSE_MANIFESTS=0 turns this off. A
+        project that does not parse gets None: dbt parses it again and reports the error itself.
+        """
+        if os.environ.get("IDR_TEST_REUSE_MANIFESTS", "1") == "0":
+            return None
+        # a seed is read from the directory of the project it was parsed in: seeding keeps to its own
+        loads_seeds = cli[0] == "seed" or (cli[0] == "build" and "resource_type:seed" not in cli)
+        parse = ["parse", *cli[cli.index("--project-dir"):]]  # the locations, target and vars
+        key = (self.backend.target, self.backend.manifest_key(), json.dumps(vars, sort_keys=True, default=str),
+               self._files_digest(), str(self.dir) if loads_seeds else "")
+        if key in _MANIFESTS:
+            _MANIFESTS.move_to_end(key)
+            return _MANIFESTS[key]
+        logged = len(logs)
+        parsed = dbtRunner(callbacks=[capture]).invoke(parse)
+        if not parsed.success or parsed.result is None:
+            del logs[logged:]  # the invocation itself parses again and logs the error once
+            return None
+        _MANIFESTS[key] = parsed.result
+        while len(_MANIFESTS) > _MANIFESTS_KEPT:
+            _MANIFESTS.popitem(last=False)
+        return parsed.result
+
+    def _files_digest(self) -> str:
+        """A digest of every file dbt parses in the project (names and contents)."""
+        digest = hashlib.sha256()
+        for path in sorted(self.dir.rglob("*")):
+            relative = path.relative_to(self.dir)
+            if path.is_file() and relative.parts[0] not in ("target", "logs", "dbt_packages"):
+                digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
+        return digest.hexdigest()
 
     def _physical_vars(self, vars: dict) -> dict:
         """`vars` with the logical raw schemas (idr_segment_schema, `schema.table` relations of
