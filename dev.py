@@ -130,10 +130,11 @@ def _finish_sqlfluff(lint: subprocess.Popen, scratch: Path) -> int:
 
 def _workers(args: list[str]) -> list[str]:
     """pytest-xdist: one worker per core (IDR_TEST_WORKERS overrides), each taking whole modules (their
-    fixtures build one project per module); none when the arguments choose (-n / -p no:xdist)."""
+    fixtures build one project per module) in the suite's order, longest first (conftest.py); none when
+    the arguments choose (-n / -p no:xdist)."""
     if any(a.startswith(("-n", "--numprocesses")) for a in args) or "no:xdist" in args:
         return []
-    return ["-n", os.environ.get("IDR_TEST_WORKERS", "auto"), "--dist", "loadfile"]
+    return ["-n", os.environ.get("IDR_TEST_WORKERS", "auto"), "--dist", "loadfile", "--no-loadscope-reorder"]
 
 
 def _install_chromium() -> None:

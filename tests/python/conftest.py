@@ -20,10 +20,20 @@ def pytest_addoption(parser):
     )
 
 
+# The modules that take longest, longest first (measured on every engine): pytest-xdist hands whole
+# modules to workers in collection order, so starting the long ones first keeps the workers busy to
+# the end (dev.py turns off xdist's own order, which counts tests, not time). Others follow by name.
+LONGEST_FIRST = ["test_incremental", "test_properties_sql", "test_hostile_input", "test_profiles_sync",
+                 "test_shipped_tests", "test_report", "test_scenarios", "test_benchmark_smoke",
+                 "test_reference_algorithms", "test_demo", "test_lookup", "test_large_graphs"]
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests that touch no database run once, in the DuckDB pass of the suite; a test marked
     `engines(...)` runs only on the engines it names (the marker says why; IDR_ALL_ENGINES=1 runs
-    it everywhere)."""
+    it everywhere). Modules are ordered longest first (LONGEST_FIRST)."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(Path(str(item.fspath)).stem, len(rank)))
     adapter = config.getoption("--adapter")
     for item in items:
         if adapter != "duckdb" and item.get_closest_marker("adapter_independent"):
