@@ -72,3 +72,29 @@ def test__traits__every_profile_has_one_row(traits):
         "select (select count(*) from idr_profiles), (select count(*) from idr_profile_traits)")
     assert profiles == rows
     assert not any(r["name"] == "Nobody" for r in traits.rows("idr_profile_traits"))
+
+
+def test__traits__a_redelivery_that_wins_without_the_trait_takes_it_away_and_equals_a_full_rebuild(project_factory):
+    # an event first delivered with a name, then delivered again earlier in time without one: the
+    # earlier delivery wins (int_idr__events), so the incremental run must drop the event from
+    # int_idr__trait_events and the older name comes back, as a full rebuild finds
+    project = project_factory("traits_redelivered")
+    first = {"id": "t2-e1", "timestamp": at(10), "user_id": "t2-ann", "name": "Ann"}
+    older = {"id": "t2-e0", "timestamp": at(0), "user_id": "t2-ann", "name": "Old Ann"}
+    empty = {("segment", "tracks"): [], ("segment", "pages"): [], ("crm", "contacts"): [], ("web", "sessions"): []}
+    project.load({("segment", "identifies"): [older, first], **empty})
+    result = project.build(SOURCES_VARS)
+    assert result.success, result.why
+    assert _traits_of(project, "t2-ann")["name"] == "Ann"
+
+    redelivered = {"id": "t2-e1", "timestamp": at(5), "user_id": "t2-ann"}
+    project.load({("segment", "identifies"): [older, first, redelivered], **empty})
+    result = project.build(SOURCES_VARS)
+    assert result.success, result.why
+    assert _traits_of(project, "t2-ann")["name"] == "Old Ann"
+    assert project.query("select event_id from int_idr__trait_events order by event_id") == [("t2-e0",)]
+
+    result = project.build(SOURCES_VARS, "--full-refresh")
+    assert result.success, result.why
+    assert _traits_of(project, "t2-ann")["name"] == "Old Ann"
+    assert project.query("select event_id from int_idr__trait_events order by event_id") == [("t2-e0",)]
