@@ -127,7 +127,8 @@ class DuckDBBackend:
         pass
 
 
-# Parsed manifests of this process, newest last: {(target, backend key, vars, project files digest): manifest}
+# Parsed manifests of this process, newest last:
+# {(target, backend key, vars, project files digest, seed directory): manifest}
 _MANIFESTS: OrderedDict[tuple, object] = OrderedDict()
 _MANIFESTS_KEPT = 16
 
@@ -201,9 +202,13 @@ class Project:
         if not parsed.success or parsed.result is None:
             del logs[logged:]  # the invocation itself parses again and logs the error once
             return None
-        _MANIFESTS[key] = parsed.result
-        while len(_MANIFESTS) > _MANIFESTS_KEPT:
-            _MANIFESTS.popitem(last=False)
+        # a run marks an ephemeral model's CTE as injected into the nodes it compiled, and the next
+        # run on the same manifest would not inject it again (nor can dbt's Manifest be copied whole):
+        # such a project (Spark's staging) is parsed for every command
+        if not any(node.config.materialized == "ephemeral" for node in parsed.result.nodes.values()):
+            _MANIFESTS[key] = parsed.result
+            while len(_MANIFESTS) > _MANIFESTS_KEPT:
+                _MANIFESTS.popitem(last=False)
         return parsed.result
 
     def _files_digest(self) -> str:
