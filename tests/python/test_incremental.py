@@ -171,7 +171,7 @@ def story(project_factory) -> Story:
     for batch in range(3):
         _load_batch(project, batch)
         result = project.build(VARS)
-        assert result.success, f"batch {batch}: {result.failures or result.exception}"
+        assert result.success, f"batch {batch}: {result.why}"
         told.statements.append(result.statements())
         told.record()
         told.problems += _reference_problems(project, batch)

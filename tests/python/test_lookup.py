@@ -46,7 +46,7 @@ def project(project_factory):
         delivered += [replace(e, loaded_at=at(24 * 60 * (run + 1))) for e in events]
         p.load(to_rows(delivered))
         result = p.build(SOURCES_VARS)
-        assert result.success, f"run {run}: {result.failures or result.exception}"
+        assert result.success, f"run {run}: {result.why}"
     return p
 
 

@@ -152,7 +152,7 @@ def story(project_factory) -> Story:
         suppressed = SUPPRESSED if run >= SUPPRESSED_FROM_RUN else []
         project.load({**to_rows(delivered), ("gdpr", "suppressed"): suppressed})
         result = project.build(VARS)
-        assert result.success, f"run {run}: {result.failures or result.exception}"
+        assert result.success, f"run {run}: {result.why}"
         told.run_times.append(as_datetime(project.query("select max(_batch_at) from int_idr__deliveries")[0][0]))
         _check_invariants(told, run)
     return told
@@ -357,7 +357,7 @@ def test__profiles_sync__agree_with_the_marts_after_every_batch_of_random_logs(p
                                    "reason": "test"})
         project.load({**to_rows(delivered), ("gdpr", "suppressed"): suppressed})
         result = project.build(VARS)
-        assert result.success, f"batch {b}: {result.failures or result.exception}"
+        assert result.success, f"batch {b}: {result.why}"
         _check_invariants(story, b)
 
 

@@ -114,7 +114,7 @@ def _batched_run(project_factory, name: str, vars: dict, config: Config, count: 
                                         "reason": "test"})
         project.load({**to_rows([e for log in delivered for e in log]), ("gdpr", "suppressed"): suppressed_rows})
         result = project.build({**SOURCES_VARS, **vars, "idr_suppressions": "gdpr.suppressed"})
-        assert result.success, f"batch {b}: {result.failures or result.exception}"
+        assert result.success, f"batch {b}: {result.why}"
     final = [(r["identifier_type"], r["identifier_value"]) for r in suppressed_rows]
     return project, delivered, Config(types=config.types, traits=config.traits, source_traits=config.source_traits,
                                       suppressed=tuple(final))

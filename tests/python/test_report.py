@@ -70,7 +70,7 @@ def health(project_factory):
     for batch in range(len(BATCHES)):
         _load(project, batch)
         result = project.build(HUB_VARS)
-        assert result.success, f"build {batch + 1}: {result.failures or result.exception}"
+        assert result.success, f"build {batch + 1}: {result.why}"
     runs = [{k: _plain(v) for k, v in row.items()}
             for row in sorted(project.rows("idr_graph_health"), key=lambda r: r["run_at"])]
     metrics = [{k: _plain(v) for k, v in row.items()} for row in project.rows("idr_graph_health_metrics")]
