@@ -4,7 +4,9 @@
     it wrote nothing, so a build with nothing new checks nothing again. Otherwise (`dbt test`, a
     build that did not select the model) the newest batch in the table: what the last run wrote.
     Older rows were checked when they were written, by the build that wrote them or by the
-    `dbt test` that followed the `dbt run` that did.
+    `dbt test` that followed the `dbt run` that did. Always a literal once the table exists (read
+    when the test is compiled, idr_batch_range), so the engine can skip the storage of older
+    batches; a subquery where it cannot be read (parsing, no table yet).
 -#}
 {% macro idr_tested_batch(relation, batch_column='_batch_at') %}
     {%- if flags.WHICH == 'build' -%}
@@ -13,6 +15,10 @@
                 {{- return(identity_resolution.idr_batch_at()) -}}
             {%- endif -%}
         {%- endfor -%}
+    {%- endif -%}
+    {%- set newest = identity_resolution.idr_batch_range(relation, batch_column)['newest'] -%}
+    {%- if newest is not none -%}
+        {{- return(newest) -}}
     {%- endif -%}
     {{- return('(select max(' ~ batch_column ~ ') from ' ~ relation ~ ')') -}}
 {% endmacro %}

@@ -19,6 +19,39 @@
     {%- endfor -%}
 {%- endfor -%}
 
+{#- A run after which no input has a newer batch than this table's last rows (nothing arrived,
+    nothing changed): those rows again, with this run's id and time and the counts "in run" 0, which
+    is what the formulas below would compute, without reading every table again. -#}
+{%- set in_run_metrics = ['events_in_run', 'deliveries_in_run', 'identifiers_new', 'nodes_re_resolved',
+    'components_re_resolved', 'component_rounds', 'limit_rounds'] -%}
+{%- set is_unchanged = false -%}
+{%- if identity_resolution.idr_is_incremental() -%}
+    {%- set newest_input = identity_resolution.idr_newest_input_batch([ref('int_idr__events'), ref('int_idr__deliveries'), ref('int_idr__nodes'), ref('int_idr__node_profiles'),
+    ref('int_idr__node_components'), ref('idr_profiles'), ref('idr_edges')]) -%}
+    {%- set own = identity_resolution.idr_batch_range(this)['newest_text'] -%}
+    {%- set is_unchanged = newest_input is not none and own is not none and newest_input <= own -%}
+{%- endif -%}
+{%- if is_unchanged %}
+
+with final as (
+
+    select
+        '{{ invocation_id }}' as run_id,
+        {{ batch }} as run_at,
+        metric,
+        source_name,
+        identifier_type,
+        category,
+        profile_size,
+        case when metric in ('{{ in_run_metrics | join("', '") }}') then cast(0 as {{ value_type }})
+            else metric_value end as metric_value,
+        {{ batch }} as _batch_at
+    from {{ this }}
+    where _batch_at = {{ watermark }}
+
+)
+{%- else %}
+
 with events as (
 
     select * from {{ ref('int_idr__events') }}
@@ -326,5 +359,7 @@ final as (
     from metrics
 
 )
+
+{%- endif %}
 
 select * from final

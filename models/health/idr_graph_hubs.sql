@@ -9,6 +9,45 @@
         ~ top_n) }}
 {%- endif -%}
 
+{#- A run after which no input has a newer batch than the ranking stored (nothing changed), with
+    every kind holding top_n rows (so it was cut at this top_n, or every candidate fits in it): the
+    stored ranking again, which is what the query below would compute, without reading every table. -#}
+{%- set hub_kinds = ['profile_most_identifiers', 'profile_most_events', 'identifier_most_links',
+    'identifier_most_rejected_edges'] -%}
+{%- set is_unchanged = false -%}
+{%- if execute and not should_full_refresh() and load_relation(this) is not none -%}
+    {%- set newest_input = identity_resolution.idr_newest_input_batch([ref('idr_profiles'), ref('int_idr__nodes'),
+        ref('int_idr__node_profiles'), ref('int_idr__node_components'), ref('idr_edges')]) -%}
+    {%- set stored = run_query(
+        'select ' ~ identity_resolution.idr_timestamp_text('max(computed_at)') ~ ', count(distinct hub_kind), '
+        ~ 'min(kind_rows), max(kind_rows) from (select hub_kind, max(computed_at) as computed_at, count(*) as kind_rows'
+        ~ ' from ' ~ this ~ ' group by hub_kind) as kinds') -%}
+    {%- set row = stored.rows[0] if stored is not none and stored.rows | length > 0 else none -%}
+    {%- set is_unchanged = row is not none and newest_input is not none and row[0] is not none
+        and newest_input <= row[0] and row[1] == hub_kinds | length and row[2] == top_n and row[3] == top_n -%}
+{%- endif -%}
+{%- if is_unchanged %}
+
+with final as (
+
+    select
+        hub_kind,
+        hub_rank,
+        profile_id,
+        identifier_type,
+        identifier_value,
+        identifier_event_count,
+        linked_identifier_count,
+        rejected_edge_count,
+        profile_identifier_count,
+        profile_event_count,
+        profile_rejected_edge_count,
+        {{ identity_resolution.idr_batch_at() }} as computed_at
+    from {{ this }}
+
+)
+{%- else %}
+
 with profiles as (
 
     select * from {{ ref('idr_profiles') }}
@@ -181,5 +220,7 @@ final as (
     from ranked
 
 )
+
+{%- endif %}
 
 select * from final

@@ -153,6 +153,48 @@ def test__graph_health_metrics__breakdowns_by_source_reason_type_and_size(health
         ("user_id", 1): 3, ("anonymous_id", 1): 3, ("email", 1): 2}
 
 
+IN_RUN_METRICS = {"events_in_run", "deliveries_in_run", "identifiers_new", "nodes_re_resolved",
+                  "components_re_resolved", "component_rounds", "limit_rounds"}
+
+
+def test__graph_health_metrics__a_run_with_nothing_new_repeats_the_last_rows_with_in_run_counts_zero(health):
+    """The third build has nothing new: its rows are the second build's (the graph did not change),
+    every breakdown present, the counts of what arrived or was re-resolved in the run 0."""
+    _, runs, metrics = health
+    second, third = runs[1]["run_id"], runs[2]["run_id"]
+
+    def rows(run_id):
+        return sorted((r["metric"], r["source_name"] or "", r["identifier_type"] or "", r["category"] or "",
+                       r["profile_size"] if r["profile_size"] is not None else -1,
+                       0.0 if r["metric"] in IN_RUN_METRICS else r["metric_value"])
+                      for r in metrics if r["run_id"] == run_id)
+
+    assert rows(third) == rows(second)
+    assert {r["metric_value"] for r in metrics if r["run_id"] == third and r["metric"] in IN_RUN_METRICS} == {0}
+    assert any(r["metric_value"] for r in metrics if r["run_id"] == second and r["metric"] in IN_RUN_METRICS)
+
+
+def test__graph_hubs__a_run_with_nothing_new_keeps_the_ranking_a_recomputation_gives(health):
+    """After the build with nothing new (which keeps the stored ranking), recomputing the hubs from
+    scratch gives the same rows; a different top_n is never served from the stored ranking."""
+    project, _, _ = health
+
+    def hubs():
+        return sorted(tuple(_plain(v) for k, v in row.items() if k != "computed_at")
+                      for row in project.rows("idr_graph_hubs"))
+
+    kept = hubs()
+    result = project.build(HUB_VARS, "--full-refresh", "--select", "idr_graph_hubs")
+    assert result.success, result.why
+    assert hubs() == kept
+    result = project.build({**HUB_VARS, "idr_graph_hubs_top_n": 1}, "--select", "idr_graph_hubs")
+    assert result.success, result.why
+    assert {row["hub_rank"] for row in project.rows("idr_graph_hubs")} == {1}
+    result = project.build(HUB_VARS, "--select", "idr_graph_hubs")  # back to 2: recomputed, not kept
+    assert result.success, result.why
+    assert hubs() == kept
+
+
 def test__graph_health_metrics__history_survives_a_full_refresh(health):
     project, runs, _ = health
     result = project.build(HUB_VARS, "--full-refresh")

@@ -5,7 +5,11 @@
 {%- set components = ref('int_idr__node_components') -%}
 {%- set graph_edges = ref('int_idr__edges') -%}
 {%- set mart = ref('idr_edges') -%}
-{%- set since_mark = "(_batch_at > mark.batch_at or (_batch_at = mark.batch_at and not mark.is_rebuilt))" -%}
+{#- when idr_edges was last written (the state changed since is what it may lag behind), and whether
+    that write rebuilt it from scratch; read when the test is compiled (idr_batch_range) -#}
+{%- set mart_range = identity_resolution.idr_batch_range(mart) -%}
+{%- set mark = mart_range['newest'] or identity_resolution.idr_timestamp_literal('1900-01-01 00:00:00') -%}
+{%- set since = ('> ' if mart_range['is_rebuilt'] else '>= ') ~ mark -%}
 {#- A build that selects only part of the package leaves the models it did not select behind
     their inputs until the next build; the test waits for a build that builds all of them. -#}
 {%- set partial_build = flags.WHICH == 'build'
@@ -101,23 +105,11 @@ unjustified as (
 
 ),
 
-mark as (
-
-    {# when idr_edges was last written (the state changed since is what it may lag behind), and
-        whether that write rebuilt it from scratch #}
-    select
-        coalesce(max(_batch_at), {{ identity_resolution.idr_timestamp_literal('1900-01-01 00:00:00') }}) as batch_at,
-        coalesce(min(_batch_at) = max(_batch_at), false) as is_rebuilt
-    from {{ mart }}
-
-),
-
 moved_nodes as (
 
     select node_profiles.node_id, node_profiles.profile_id, node_profiles.previous_profile_id
     from {{ node_profiles }} as node_profiles
-    cross join mark
-    where {{ since_mark | replace('_batch_at', 'node_profiles._batch_at') }}
+    where node_profiles._batch_at {{ since }}
 
 ),
 
@@ -143,8 +135,7 @@ mart_in_scope as (
         mart.status,
         mart.rejection_reason
     from {{ mart }} as mart
-    cross join mark
-    where (mart._batch_at = mark.batch_at and not mark.is_rebuilt)
+    where {% if not mart_range['is_rebuilt'] %}mart._batch_at = {{ mark }}{% else %}1 = 0{% endif %}
         or mart.profile_id_a in (select profile_id from moved_profiles)
         or mart.profile_id_b in (select profile_id from moved_profiles)
 
@@ -155,8 +146,7 @@ graph_in_scope as (
     {# edges new since idr_edges was written, and edges of identifiers whose profile changed since #}
     select graph_edges.node_a, graph_edges.node_b
     from {{ graph_edges }} as graph_edges
-    cross join mark
-    where {{ since_mark | replace('_batch_at', 'graph_edges._batch_at') }}
+    where graph_edges._batch_at {{ since }}
         or graph_edges.node_a in (select node_id from moved_nodes)
         or graph_edges.node_b in (select node_id from moved_nodes)
 

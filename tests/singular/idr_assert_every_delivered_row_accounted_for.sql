@@ -17,20 +17,14 @@
 -- state is read rather than the view. Checks the events of the tested batch of int_idr__events
 -- and the deliveries of the tested batch of int_idr__deliveries; a first build checks all of
 -- them. Returns one row per source whose counts differ.
-with tested as (
-
-    select
-        {{ identity_resolution.idr_tested_batch(deliveries) }} as deliveries_at,
-        {{ identity_resolution.idr_tested_batch(events) }} as events_at
-
-),
-
-counted as (
+{%- set deliveries_at = identity_resolution.idr_tested_batch(deliveries) %}
+{%- set events_at = identity_resolution.idr_tested_batch(events) %}
+with counted as (
 
     {# the events the tested batch wrote, by source #}
     select source_name, sum(delivery_count + conflicting_delivery_count) as rows_in_events
     from {{ events }}
-    where _batch_at = (select events_at from tested)
+    where _batch_at = {{ events_at }}
     group by source_name
 
 ),
@@ -41,13 +35,12 @@ delivered as (
     select
         deliveries.source_name,
         count(*) as delivered_rows,
-        sum(case when deliveries._batch_at = tested.deliveries_at then 1 else 0 end) as new_rows_with_event
+        sum(case when deliveries._batch_at = {{ deliveries_at }} then 1 else 0 end) as new_rows_with_event
     from {{ deliveries }} as deliveries
-    cross join tested
     where deliveries.quarantine_reason is null
         and deliveries.event_key in (
             select event_key from {{ events }}
-            where _batch_at = (select events_at from tested)
+            where _batch_at = {{ events_at }}
         )
     group by deliveries.source_name
 
@@ -57,7 +50,7 @@ new_deliveries as (
 
     select source_name, count(*) as new_rows
     from {{ deliveries }}
-    where _batch_at = (select deliveries_at from tested)
+    where _batch_at = {{ deliveries_at }}
         and quarantine_reason is null
     group by source_name
 

@@ -20,17 +20,11 @@
 -- event in the tested batch of int_idr__occurrences, and every published profile after a rebuild
 -- of int_idr__nodes; a first build checks everything. Returns one row per identifier or event in
 -- fault, with the problem.
-with tested as (
-
-    select
-        {{ identity_resolution.idr_tested_batch(nodes) }} as nodes_at,
-        {{ identity_resolution.idr_tested_batch(node_profiles) }} as node_profiles_at,
-        {{ identity_resolution.idr_tested_batch(events) }} as events_at,
-        {{ identity_resolution.idr_tested_batch(occurrences) }} as occurrences_at
-
-),
-
-identifiers_without_profile as (
+{%- set nodes_at = identity_resolution.idr_tested_batch(nodes) %}
+{%- set node_profiles_at = identity_resolution.idr_tested_batch(node_profiles) %}
+{%- set events_at = identity_resolution.idr_tested_batch(events) %}
+{%- set occurrences_at = identity_resolution.idr_tested_batch(occurrences) %}
+with identifiers_without_profile as (
 
     {# identifiers the tested batch wrote, without a published profile #}
     select nodes.node_id
@@ -38,7 +32,7 @@ identifiers_without_profile as (
     left join {{ node_profiles }} as node_profiles
         on nodes.node_id = node_profiles.node_id
         and node_profiles.profile_id is not null
-    where nodes._batch_at = (select nodes_at from tested)
+    where nodes._batch_at = {{ nodes_at }}
         and node_profiles.node_id is null
 
     union all
@@ -48,7 +42,7 @@ identifiers_without_profile as (
     from {{ node_profiles }} as node_profiles
     inner join {{ nodes }} as nodes
         on node_profiles.node_id = nodes.node_id
-    where node_profiles._batch_at = (select node_profiles_at from tested)
+    where node_profiles._batch_at = {{ node_profiles_at }}
         and node_profiles.profile_id is null
 
 ),
@@ -57,13 +51,13 @@ gone_candidates as (
 
     {# profiles the tested batch published, and identifiers that lost an event in it #}
     select node_id from {{ node_profiles }}
-    where _batch_at = (select node_profiles_at from tested)
+    where _batch_at = {{ node_profiles_at }}
         and profile_id is not null
 
     union all
 
     select node_id from {{ occurrences }}
-    where _batch_at = (select occurrences_at from tested)
+    where _batch_at = {{ occurrences_at }}
         and not is_current
 
     union all
@@ -73,7 +67,7 @@ gone_candidates as (
         function) gives every identifier a new node_id, which leaves the kept rows on old ids #}
     select node_id from {{ node_profiles }}
     where profile_id is not null
-        and (select min(_batch_at) from {{ nodes }}) = (select nodes_at from tested)
+        and (select min(_batch_at) from {{ nodes }}) = {{ nodes_at }}
 
 ),
 
@@ -93,7 +87,7 @@ events_in_scope as (
 
     {# events the tested batch wrote, and events whose anchor lost its profile in it #}
     select event_key, anchor_node_id from {{ events }}
-    where _batch_at = (select events_at from tested)
+    where _batch_at = {{ events_at }}
         and anchor_node_id is not null
 
     union all
@@ -101,7 +95,7 @@ events_in_scope as (
     select event_key, anchor_node_id from {{ events }}
     where anchor_node_id in (
         select node_id from {{ node_profiles }}
-        where _batch_at = (select node_profiles_at from tested)
+        where _batch_at = {{ node_profiles_at }}
             and profile_id is null
     )
 

@@ -20,45 +20,34 @@
 -- build, --full-refresh) computed them from the state of the same run, by the formula this test
 -- would repeat, so only what changed after it is checked. Returns one row per profile that
 -- differs, with the problem.
-with marks as (
-
-    select
-        (select min(_batch_at) from {{ profiles }}) as profiles_from,
-        (select max(_batch_at) from {{ profiles }}) as profiles_at,
-        (select min(_batch_at) from {{ traits }}) as traits_from,
-        (select max(_batch_at) from {{ traits }}) as traits_at
-
-),
-
-mark as (
-
-    {# the older of the two tables' last writes (the state changed since is what they may lag
-        behind), and whether that write rebuilt both from scratch #}
-    select
-        coalesce(
-            case when profiles_at < traits_at then profiles_at else traits_at end,
-            {{ identity_resolution.idr_timestamp_literal('1900-01-01 00:00:00') }}
-        ) as batch_at,
-        coalesce(profiles_from = profiles_at and traits_from = traits_at and profiles_at = traits_at, false)
-            as is_rebuilt
-    from marks
-
-),
-
-scope as (
+{#- the older of the two tables' last writes (the state changed since is what they may lag behind),
+    and whether that write rebuilt both from scratch; read when the test is compiled, so the filters
+    below compare with constants (idr_batch_range) -#}
+{%- set profiles_range = identity_resolution.idr_batch_range(profiles) -%}
+{%- set traits_range = identity_resolution.idr_batch_range(traits) -%}
+{%- if profiles_range['newest_text'] is not none and traits_range['newest_text'] is not none
+    and profiles_range['newest_text'] < traits_range['newest_text'] -%}
+    {%- set mark_text = profiles_range['newest_text'] -%}
+{%- else -%}
+    {%- set mark_text = traits_range['newest_text'] -%}
+{%- endif -%}
+{%- set mark = identity_resolution.idr_timestamp_literal(mark_text or '1900-01-01 00:00:00') -%}
+{%- set is_rebuilt = profiles_range['is_rebuilt'] and traits_range['is_rebuilt']
+    and profiles_range['newest_text'] == traits_range['newest_text'] -%}
+{#- rows written since the mark (at the mark too, unless that write rebuilt the tables) -#}
+{%- set since = '> ' ~ mark if is_rebuilt else '>= ' ~ mark %}
+with scope as (
 
     select node_profiles.profile_id
     from {{ node_profiles }} as node_profiles
-    cross join mark
-    where (node_profiles._batch_at > mark.batch_at or (node_profiles._batch_at = mark.batch_at and not mark.is_rebuilt))
+    where node_profiles._batch_at {{ since }}
         and node_profiles.profile_id is not null
 
     union
 
     select node_profiles.previous_profile_id
     from {{ node_profiles }} as node_profiles
-    cross join mark
-    where (node_profiles._batch_at > mark.batch_at or (node_profiles._batch_at = mark.batch_at and not mark.is_rebuilt))
+    where node_profiles._batch_at {{ since }}
         and node_profiles.previous_profile_id is not null
 
     union
@@ -66,25 +55,25 @@ scope as (
     {# identifiers whose counts changed: their profile's counts did #}
     select node_profiles.profile_id
     from {{ nodes }} as nodes
-    cross join mark
     inner join {{ node_profiles }} as node_profiles
         on nodes.node_id = node_profiles.node_id
-    where (nodes._batch_at > mark.batch_at or (nodes._batch_at = mark.batch_at and not mark.is_rebuilt))
+    where nodes._batch_at {{ since }}
         and node_profiles.profile_id is not null
+
+    {%- if not is_rebuilt %}
 
     union
 
     select profiles.profile_id
     from {{ profiles }} as profiles
-    cross join mark
-    where profiles._batch_at = mark.batch_at and not mark.is_rebuilt
+    where profiles._batch_at = {{ mark }}
 
     union
 
     select traits.profile_id
     from {{ traits }} as traits
-    cross join mark
-    where traits._batch_at = mark.batch_at and not mark.is_rebuilt
+    where traits._batch_at = {{ mark }}
+    {%- endif %}
 
 ),
 

@@ -18,26 +18,19 @@
 -- idr_reset_profile_ids) it was written from the state of the same run as a backfill, one
 -- `created` row per profile, and nothing is checked. Returns one row per id in fault.
 {%- set changes_batch = identity_resolution.idr_tested_batch(changes) %}
-with tested as (
-
-    select
-        {{ identity_resolution.idr_tested_batch(node_profiles) }} as node_profiles_at,
-        {{ changes_batch }} as changes_at,
-        coalesce(
-            (select min(_batch_at) from {{ changes }}) = {{ changes_batch }}, false
-        ) as is_backfill
-
-),
-
-active as (
+{%- set node_profiles_at = identity_resolution.idr_tested_batch(node_profiles) %}
+{#- a backfill: the log's oldest batch is the tested one (read when the test is compiled) #}
+{%- set is_backfill = identity_resolution.idr_batch_range(changes)['oldest'] == changes_batch %}
+with active as (
 
     {# ids in use that the tested batch of int_idr__node_profiles gave or kept #}
     select distinct node_profiles.profile_id
     from {{ node_profiles }} as node_profiles
-    cross join tested
-    where node_profiles._batch_at = tested.node_profiles_at
+    where node_profiles._batch_at = {{ node_profiles_at }}
         and node_profiles.profile_id is not null
-        and not tested.is_backfill
+        {%- if is_backfill %}
+        and 1 = 0
+        {%- endif %}
 
 ),
 
@@ -50,9 +43,11 @@ published as (
             profile_id in (select profile_id from active)
             or profile_id in (
                 select profile_id from {{ changes }}
-                where _batch_at = (select changes_at from tested)
+                where _batch_at = {{ changes_batch }}
                     and change_type in ('created', 'split')
-                    and not (select is_backfill from tested)
+                    {%- if is_backfill %}
+                    and 1 = 0
+                    {%- endif %}
             )
         )
     group by profile_id
