@@ -224,8 +224,9 @@ def namespaced(log: list[Event], prefix: str) -> list[Event]:
 def belongs(identifier: tuple[str, str], prefix: str) -> bool:
     """Whether a stored identifier came from the log with this prefix (phones: normalised digits)."""
     type_name, value = identifier
-    if type_name == "phone":
-        return value.startswith(phone_prefix_of(int(prefix[1:-1])).strip())
+    if type_name == "phone":  # only logs namespaced l<i>- have phones
+        number = prefix[1:-1]
+        return number.isdigit() and value.startswith(phone_prefix_of(int(number)).strip())
     return value.startswith(prefix)
 
 

@@ -23,7 +23,17 @@ from compare import Marts, mismatches
 from reference import Config, profile_id_for, resolve
 from scenarios import at, identify, track
 from snapshots import snapshot, snapshot_partition
-from strategies import DEFAULT, SOURCES_VARS, TRAITS, to_rows
+from strategies import (
+    DEFAULT,
+    LOAD_TIME,
+    SOURCES_VARS,
+    TRAITS,
+    batched_logs,
+    draw_logs,
+    namespaced,
+    prefixed,
+    to_rows,
+)
 
 pytestmark = pytest.mark.engines("duckdb", "postgres", why=(
     "a local Spark build takes about a minute, so the Spark pass keeps to the stories below and one "
@@ -136,6 +146,8 @@ class Story:
         self.after: list[dict] = []
         self.problems: list[str] = []
         self.statements: list[list[str]] = []  # the SQL each build ran
+        self.random_logs: list = []
+        self.random_problems: list[str] = []
 
     def record(self) -> None:
         p = self.project
@@ -164,17 +176,64 @@ def _mentions(row: dict, prefix: str) -> bool:
 _IDS: dict[str, set[str]] = {}
 
 
+# Random logs (hypothesis, as in the batched property test) cut into the stories' three batches and
+# built by the same builds: on Spark, where a build costs a minute or more whatever it holds, this
+# is the smaller randomised set of the incremental property test at the cost of one build (the
+# --full-refresh at the end of this module).
+RANDOM_LOG_COUNT = int(os.environ.get("IDR_STORY_RANDOM_LOGS", "40"))
+
+
+def _random_logs() -> list[tuple[list[list], list[tuple]]]:
+    """(batches, suppressions in force at each batch) per log, namespaced l<i>-, loaded a day after
+    the base time like the stories' first batch (each log's own load times kept relative)."""
+    shift = at(24 * 60) - LOAD_TIME
+    logs = []
+    for i, (batches, suppressions) in enumerate(draw_logs(batched_logs(max_batches=3), RANDOM_LOG_COUNT)):
+        prefix = f"l{i}-"
+        logs.append((
+            [[replace(e, loaded_at=e.loaded_at and e.loaded_at + shift) for e in namespaced(b, prefix)]
+             for b in batches],
+            [tuple((t, prefixed(v, prefix)) for t, v in s) for s in suppressions],
+        ))
+    return logs
+
+
+def _random_events(logs, batch: int) -> list[list]:
+    """The events of each random log delivered up to `batch`."""
+    return [[e for b in batches[: batch + 1] for e in b] for batches, _ in logs]
+
+
+def _random_suppressed(logs, batch: int) -> list[tuple]:
+    return [suppressions[min(batch, len(suppressions) - 1)] for _, suppressions in logs]
+
+
+def _random_problems(project, logs, batch: int) -> list[str]:
+    marts = Marts(project)
+    problems = []
+    for i, (events, suppressed) in enumerate(zip(_random_events(logs, batch), _random_suppressed(logs, batch))):
+        config = Config(types=DEFAULT.types, traits=DEFAULT.traits, source_traits=DEFAULT.source_traits,
+                        suppressed=suppressed)
+        problems += [f"batch {batch}, random log {i} ({len(events)} events): {p}"
+                     for p in mismatches(marts, resolve(events, config), f"l{i}-", False, TRAITS)]
+    return problems
+
+
 @pytest.fixture(scope="module")
 def story(project_factory) -> Story:
     project = project_factory("incremental_stories")
     told = Story(project)
+    told.random_logs = _random_logs()
     for batch in range(3):
-        _load_batch(project, batch)
+        random_rows = [{"identifier_type": t, "identifier_value": v, "reason": "test"}
+                       for suppressed in _random_suppressed(told.random_logs, batch) for t, v in suppressed]
+        project.load({**to_rows(_events(batch) + [e for log in _random_events(told.random_logs, batch) for e in log]),
+                      ("gdpr", "suppressed"): _suppressed(batch) + random_rows})
         result = project.build(VARS)
         assert result.success, f"batch {batch}: {result.why}"
         told.statements.append(result.statements())
         told.record()
         told.problems += _reference_problems(project, batch)
+        told.random_problems += _random_problems(project, told.random_logs, batch)
     for prefix in ("merge-", "split-", "suppress-"):
         _IDS[prefix] = {pid for after in told.after for (_, v), pid in after["identifiers"].items()
                         if v.startswith(prefix)}
@@ -184,6 +243,13 @@ def story(project_factory) -> Story:
 @STORY_ENGINES
 def test__incremental__every_batch_of_every_story_equals_the_reference(story):
     assert not story.problems, "\n".join(story.problems[:10])
+
+
+@pytest.mark.property
+@STORY_ENGINES
+def test__property__random_logs_built_batch_by_batch_equal_the_reference_after_every_batch(story):
+    assert len(story.random_logs) == RANDOM_LOG_COUNT
+    assert not story.random_problems, "\n".join(story.random_problems[:10])
 
 
 def _windows(sql: str) -> list[str]:
@@ -318,6 +384,22 @@ def test__incremental__a_run_without_new_rows_changes_nothing_and_logs_nothing(s
     assert {log: project.query(f"select count(*) from {log}")[0][0] for log in logs_before} == logs_before
     # nothing was rewritten either
     assert {m: project.query(f"select max(_batch_at) from {m}")[0][0] for m in batches_before} == batches_before
+
+
+@pytest.mark.property
+@STORY_ENGINES
+def test__property__the_stories_and_random_logs_built_batch_by_batch_equal_a_full_refresh(story):
+    """The last of the story tests (it rebuilds their state): a --full-refresh of the same data gives
+    the same identifier and event partitions, edges, profiles and traits, and still the reference."""
+    project = story.project
+    incremental = snapshot_partition(project)
+    result = project.build(VARS, "--full-refresh")
+    assert result.success, result.why
+    rebuilt = snapshot_partition(project)
+    for key in incremental:
+        assert rebuilt[key] == incremental[key], key
+    problems = _random_problems(project, story.random_logs, 2)
+    assert not problems, "\n".join(problems[:10])
 
 
 # --- interrupted builds -------------------------------------------------------------------------
