@@ -43,6 +43,7 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -208,6 +209,8 @@ def _dbt_build(ctx: dict, label: str, *, full_refresh: bool = False, must_pass: 
                        if r["unique_id"].startswith("test.")}
     result["tests_seconds"] = sum(result["tests"].values())
     result["test_share"] = result["tests_seconds"] / wall
+    result["tests_wall_seconds"] = _tests_wall_seconds(results)
+    result["test_wall_share"] = result["tests_wall_seconds"] / wall
     rounds: dict[str, int] = {}
     for match in ROUND_LINE.finditer(stdout):
         rounds[match.group(1)] = max(rounds.get(match.group(1), 0), int(match.group(2)))
@@ -220,6 +223,29 @@ def _dbt_build(ctx: dict, label: str, *, full_refresh: bool = False, must_pass: 
     region = REGION_LINE.search(stdout)
     result["region_nodes"] = int(region.group(1)) if region else None
     return result
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.rstrip("Z"))
+
+
+def _tests_wall_seconds(results: list[dict]) -> float:
+    """The build's wall time spent on data tests: each instant shared equally by the nodes running
+    then (two threads: a test running beside a model counts half). The sum of the tests' execution
+    times counts an instant twice when two run together, and a test beside a model at half speed."""
+    spans = []
+    for r in results:
+        times = [(_instant(t["started_at"]), _instant(t["completed_at"]))
+                 for t in r.get("timing", []) if t.get("started_at") and t.get("completed_at")]
+        if times:
+            spans.append((min(a for a, _ in times), max(b for _, b in times), r["unique_id"].startswith("test.")))
+    points = sorted({p for start, end, _ in spans for p in (start, end)})
+    seconds = 0.0
+    for left, right in zip(points, points[1:], strict=False):
+        running = [is_test for start, end, is_test in spans if start <= left and end >= right]
+        if running:
+            seconds += (right - left).total_seconds() * sum(running) / len(running)
+    return seconds
 
 
 def _baseline(raw: Path, workdir: Path, method: str) -> dict:
@@ -634,9 +660,11 @@ def _targets(results: list[dict], adversarial: dict | None) -> list[str]:
         row("full `dbt build` / legacy hand-written script (the old yardstick)",
             f"{build['wall_seconds']:.1f} s / {legacy['wall_seconds']:.1f} s = {r['build_vs_legacy']:.2f}x",
             "(informative)", "-")
-    row("shipped data tests / build wall time",
-        f"{build['tests_seconds']:.1f} s / {build['wall_seconds']:.1f} s = {100 * build['test_share']:.1f}%",
-        f"≤ {100 * TARGETS['test_share']:.0f}%", _verdict(build["test_share"], TARGETS["test_share"], "%"))
+    row("shipped data tests / build wall time (each instant shared by the nodes running then; "
+        "their execution times added up in brackets)",
+        f"{build['tests_wall_seconds']:.1f} s / {build['wall_seconds']:.1f} s = {100 * build['test_wall_share']:.1f}% "
+        f"({build['tests_seconds']:.1f} s = {100 * build['test_share']:.1f}%)",
+        f"≤ {100 * TARGETS['test_share']:.0f}%", _verdict(build["test_wall_share"], TARGETS["test_share"], "%"))
     row("resolution model / scipy connected_components (loading included)",
         f"{build['models'][RESOLUTION_MODEL]:.2f} s / {r['scipy']['seconds']:.2f} s = {r['resolution_vs_scipy']:.1f}x",
         f"≤ {TARGETS['resolution_vs_scipy']}x", _verdict(r["resolution_vs_scipy"], TARGETS["resolution_vs_scipy"]))
@@ -685,16 +713,18 @@ def _report(results: list[dict], adversarial: dict | None, warm_parse: bool = Tr
         lines.append(
             f"| {r['people']:,} | {rows['delivered rows']:,} | {rows['events']:,} | {rows['identifiers']:,} "
             f"| {rows['edges']:,} | {rows['profiles']:,} | {dbt['wall_seconds']:.1f} | {_f(dbt['cpu_seconds'])} "
-            f"| {dbt['tests_seconds']:.1f} "
-            f"| {100 * dbt['test_share']:.1f}% | {dbt['peak_rss_gb']:.2f} | {dbt['models'][RESOLUTION_MODEL]:.2f} "
+            f"| {dbt['tests_wall_seconds']:.1f} ({dbt['tests_seconds']:.1f}) "
+            f"| {100 * dbt['test_wall_share']:.1f}% | {dbt['peak_rss_gb']:.2f} | {dbt['models'][RESOLUTION_MODEL]:.2f} "
             f"| {r['scipy']['seconds']:.2f} | {r['resolution_vs_scipy']:.1f}x | {rounds} | {dbt['statements']:,} |")
     lines.append("")
     parse = ("after one untimed `dbt parse` (partial parsing warm, as in a project's scheduled runs)" if warm_parse
              else "the first build of each database parsing the project in full (--cold-start)")
     lines.append("`dbt build` is the wall time of the whole command (seeds excluded), dbt's start-up and the "
                  f"shipped data tests included, {parse}; CPU is user + system time of dbt (DuckDB runs inside "
-                 "it), less sensitive than wall time to other work on the machine; tests (s) adds up the data tests' "
-                 "execution times from run_results.json; statements counts the SQL statements dbt ran "
+                 "it), less sensitive than wall time to other work on the machine; tests (s) is the wall time spent "
+                 "on data tests, each instant shared equally by the nodes running then (run_results.json timings: "
+                 "with two threads, a test beside a model counts half), their execution times added up in "
+                 "brackets; statements counts the SQL statements dbt ran "
                  "(its debug log's 'SQL status' lines).")
 
     if any("capped" in r for r in results):
@@ -733,7 +763,8 @@ def _report(results: list[dict], adversarial: dict | None, warm_parse: bool = Tr
                     f"| {r['people']:,} | {run['label']} | {run['appended_rows']:,} ({run['late_rows']:,}) "
                     f"| {run['wall_seconds']:.1f} | {_f(run['cpu_seconds'])} | {100 * run['vs_full']:.1f}% "
                     f"| {run['region_nodes'] or 0:,} "
-                    f"| {run['re_resolved']['components']:,} | {rounds} | {run['tests_seconds']:.1f} "
+                    f"| {run['re_resolved']['components']:,} | {rounds} "
+                    f"| {run['tests_wall_seconds']:.1f} ({run['tests_seconds']:.1f}) "
                     f"| {run['peak_rss_gb']:.2f} | {run['statements']:,} |")
         last = results[-1]
         if "incremental" in last:

@@ -210,7 +210,8 @@ def _random_suppressed(logs, batch: int) -> list[tuple]:
 def _random_problems(project, logs, batch: int) -> list[str]:
     marts = Marts(project)
     problems = []
-    for i, (events, suppressed) in enumerate(zip(_random_events(logs, batch), _random_suppressed(logs, batch))):
+    delivered, suppressions = _random_events(logs, batch), _random_suppressed(logs, batch)
+    for i, (events, suppressed) in enumerate(zip(delivered, suppressions, strict=True)):
         config = Config(types=DEFAULT.types, traits=DEFAULT.traits, source_traits=DEFAULT.source_traits,
                         suppressed=suppressed)
         problems += [f"batch {batch}, random log {i} ({len(events)} events): {p}"
