@@ -15,7 +15,8 @@
 {%- set hub_kinds = ['profile_most_identifiers', 'profile_most_events', 'identifier_most_links',
     'identifier_most_rejected_edges'] -%}
 {%- set is_unchanged = false -%}
-{%- if execute and not should_full_refresh() and load_relation(this) is not none -%}
+{%- if execute and not should_full_refresh() and identity_resolution.idr_table_readable_while_rebuilt()
+    and load_relation(this) is not none -%}
     {%- set newest_input = identity_resolution.idr_newest_input_batch([ref('idr_profiles'), ref('int_idr__nodes'),
         ref('int_idr__node_profiles'), ref('int_idr__node_components'), ref('idr_edges')]) -%}
     {%- set stored = run_query(
