@@ -26,8 +26,9 @@
     'components_re_resolved', 'component_rounds', 'limit_rounds'] -%}
 {%- set is_unchanged = false -%}
 {%- if identity_resolution.idr_is_incremental() -%}
-    {%- set newest_input = identity_resolution.idr_newest_input_batch([ref('int_idr__events'), ref('int_idr__deliveries'), ref('int_idr__nodes'), ref('int_idr__node_profiles'),
-    ref('int_idr__node_components'), ref('idr_profiles'), ref('idr_edges')]) -%}
+    {%- set newest_input = identity_resolution.idr_newest_input_batch([
+        ref('int_idr__events'), ref('int_idr__deliveries'), ref('int_idr__nodes'), ref('int_idr__node_profiles'),
+        ref('int_idr__node_components'), ref('idr_profiles'), ref('idr_edges')]) -%}
     {%- set own = identity_resolution.idr_batch_range(this)['newest_text'] -%}
     {%- set is_unchanged = newest_input is not none and own is not none and newest_input <= own -%}
 {%- endif -%}
