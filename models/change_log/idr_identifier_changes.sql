@@ -34,8 +34,6 @@ new_occurrences as (
 
 ),
 
-{%- if incremental %}
-
 mapped_occurrences as (
 
     select
@@ -48,7 +46,6 @@ mapped_occurrences as (
         and changed.change_type = 'mapped'
 
 ),
-{%- endif %}
 
 moved_occurrences as (
 
@@ -67,25 +64,7 @@ moved_occurrences as (
 first_carried as (
 
     {# an identifier first mapped: the earliest event of the run that carried it #}
-    {%- if incremental %}
     {{ identity_resolution.idr_earliest_event_of('mapped_occurrences', 'node_id', events) | indent(4) }}
-    {%- else %}
-    {#- a backfill: every event is the run's, so an identifier's earliest is at its first_seen_at;
-        only the occurrences at that time are joined to their events, for the tie-break #}
-    {%- set tied %}
-    (
-        select occurrences.node_id, events.source_name, events.event_id, events.occurred_at
-        from {{ ref('int_idr__occurrences') }} as occurrences
-        inner join {{ ref('int_idr__nodes') }} as nodes
-            on occurrences.node_id = nodes.node_id
-            and occurrences.occurred_at = nodes.first_seen_at
-        inner join {{ events }} as events
-            on occurrences.event_key = events.event_key
-        where occurrences.is_current
-    ) as tied
-    {%- endset %}
-    {{ identity_resolution.idr_earliest_event(tied, 'node_id') | indent(4) }}
-    {%- endif %}
 
 ),
 
