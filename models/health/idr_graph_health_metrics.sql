@@ -32,28 +32,26 @@
     {%- set own = identity_resolution.idr_batch_range(this)['newest_text'] -%}
     {%- set is_unchanged = newest_input is not none and own is not none and newest_input <= own -%}
 {%- endif -%}
+with
 {%- if is_unchanged %}
 
-with final as (
+metrics as (
 
     select
-        '{{ invocation_id }}' as run_id,
-        {{ batch }} as run_at,
         metric,
         source_name,
         identifier_type,
         category,
         profile_size,
         case when metric in ('{{ in_run_metrics | join("', '") }}') then cast(0 as {{ value_type }})
-            else metric_value end as metric_value,
-        {{ batch }} as _batch_at
+            else metric_value end as metric_value
     from {{ this }}
     where _batch_at = {{ watermark }}
 
-)
+),
 {%- else %}
 
-with events as (
+events as (
 
     select * from {{ ref('int_idr__events') }}
 
@@ -344,6 +342,7 @@ metrics as (
     {%- endfor %}
 
 ),
+{%- endif %}
 
 final as (
 
@@ -360,7 +359,5 @@ final as (
     from metrics
 
 )
-
-{%- endif %}
 
 select * from final

@@ -27,9 +27,10 @@
     {%- set is_unchanged = row is not none and newest_input is not none and row[0] is not none
         and newest_input <= row[0] and row[1] == hub_kinds | length and row[2] == top_n and row[3] == top_n -%}
 {%- endif -%}
+with
 {%- if is_unchanged %}
 
-with final as (
+ranked as (
 
     select
         hub_kind,
@@ -42,14 +43,13 @@ with final as (
         rejected_edge_count,
         profile_identifier_count,
         profile_event_count,
-        profile_rejected_edge_count,
-        {{ identity_resolution.idr_batch_at() }} as computed_at
+        profile_rejected_edge_count
     from {{ this }}
 
-)
+),
 {%- else %}
 
-with profiles as (
+profiles as (
 
     select * from {{ ref('idr_profiles') }}
 
@@ -212,6 +212,7 @@ ranked as (
     from described
 
 ),
+{%- endif %}
 
 final as (
 
@@ -221,7 +222,5 @@ final as (
     from ranked
 
 )
-
-{%- endif %}
 
 select * from final

@@ -116,8 +116,12 @@ def _suppressed(batch: int) -> list[dict]:
     return suppressed + SUPPRESSED_IN_BATCH.get(batch, [])
 
 
-def _load_batch(project, batch: int) -> None:
-    project.load({**to_rows(_events(batch)), ("gdpr", "suppressed"): _suppressed(batch)})
+def _load_batch(project, batch: int, random_logs=()) -> None:
+    """The stories' rows delivered up to `batch` (and those of `random_logs`, with their suppressions)."""
+    events = _events(batch) + [e for log in _random_events(random_logs, batch) for e in log]
+    suppressed = _suppressed(batch) + [{"identifier_type": t, "identifier_value": v, "reason": "test"}
+                                       for rows in _random_suppressed(random_logs, batch) for t, v in rows]
+    project.load({**to_rows(events), ("gdpr", "suppressed"): suppressed})
 
 
 def _reference_problems(project, batch: int) -> list[str]:
@@ -225,10 +229,7 @@ def story(project_factory) -> Story:
     told = Story(project)
     told.random_logs = _random_logs()
     for batch in range(3):
-        random_rows = [{"identifier_type": t, "identifier_value": v, "reason": "test"}
-                       for suppressed in _random_suppressed(told.random_logs, batch) for t, v in suppressed]
-        project.load({**to_rows(_events(batch) + [e for log in _random_events(told.random_logs, batch) for e in log]),
-                      ("gdpr", "suppressed"): _suppressed(batch) + random_rows})
+        _load_batch(project, batch, told.random_logs)
         result = project.build(VARS)
         assert result.success, f"batch {batch}: {result.why}"
         told.statements.append(result.statements())
