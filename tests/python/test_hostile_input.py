@@ -318,8 +318,12 @@ def test__hostile__conflicting_duplicates__earliest_delivery_kept_others_quarant
         ("dup-e6", "missing_occurred_at", "anonymous_id=dup-x6a")]
 
 
-def test__hostile__identical_duplicates__collapse_into_one_event(marts):
+def test__hostile__identical_duplicates__collapse_into_one_event(hostile, marts):
     """A retry (same payload, later load) counts as a second delivery; the same row twice is one."""
+    # the state table keeps one row per distinct row
+    assert hostile.query(
+        "select event_id, count(*) from int_idr__deliveries where event_id in ('dup-e3', 'dup-e4')"
+        " group by event_id order by event_id") == [("dup-e3", 2), ("dup-e4", 1)]
     assert marts.event("segment.tracks", "dup-e3")["delivery_count"] == 2
     assert marts.event("segment.tracks", "dup-e4")["delivery_count"] == 1
     assert marts.event("segment.identifies", "dup-e5")["profile_id"] != marts.event("segment.tracks", "dup-e5")[
