@@ -231,7 +231,7 @@ def _instant(text: str) -> datetime:
 
 def _tests_wall_seconds(results: list[dict]) -> float:
     """The build's wall time spent on data tests: each instant shared equally by the nodes running
-    then (two threads: a test running beside a model counts half). The sum of the tests' execution
+    then (with more than one dbt thread, a test running beside a model counts half). The sum of the tests' execution
     times counts an instant twice when two run together, and a test beside a model at half speed."""
     spans = []
     for r in results:
@@ -723,8 +723,8 @@ def _report(results: list[dict], adversarial: dict | None, warm_parse: bool = Tr
                  f"shipped data tests included, {parse}; CPU is user + system time of dbt (DuckDB runs inside "
                  "it), less sensitive than wall time to other work on the machine; tests (s) is the wall time spent "
                  "on data tests, each instant shared equally by the nodes running then (run_results.json timings: "
-                 "with two threads, a test beside a model counts half), their execution times added up in "
-                 "brackets; statements counts the SQL statements dbt ran "
+                 "with more dbt threads than one, a test beside a model counts half), their execution times added "
+                 "up in brackets; statements counts the SQL statements dbt ran "
                  "(its debug log's 'SQL status' lines).")
 
     if any("capped" in r for r in results):
@@ -816,8 +816,8 @@ def _report(results: list[dict], adversarial: dict | None, warm_parse: bool = Tr
         lines.append(f"| the other {len(rest)} tests | "
                      + " | ".join(_f(sum(times.get(name, 0) for name in rest), 2) for _, times in columns) + " |")
     lines.append("")
-    lines.append("Execution times from run_results.json (every test in results.json); two dbt threads share "
-                 "the cores, so models that overlap look slower than alone.")
+    lines.append("Execution times from run_results.json (every test in results.json); with more dbt threads than "
+                 "one, models that overlap share the cores and look slower than alone.")
 
     lines.append("")
     for r in results:

@@ -30,7 +30,8 @@
     {%- do processed_windows.append("processed.source_name in ('" ~ read_whole | join("', '") ~ "')") -%}
 {%- endif -%}
 
-with staged as (
+{#- read three times on DuckDB (the collapse of identical rows): inlined, never stored -#}
+with staged as {{ identity_resolution.idr_inlined_cte() }}(
     {%- for model in cfg['staging_models'] %}
     {%- set windows = [] %}
     {%- for input in cfg['inputs'] if input['model'] == model and input['name'] in cutoffs %}
@@ -53,21 +54,15 @@ with staged as (
 
 ),
 
-keyed as {{ identity_resolution.idr_materialized_cte() }}(
-
-    select
-        {{ identity_resolution.idr_hash64(['source_name', 'event_id', 'event_version'], salt) }} as event_key,
-        {{ identity_resolution.idr_hash64(['occurred_at', 'loaded_at'] + payload
-            + ['blocked_slot_mask', 'invalid_slot_mask', 'quarantine_reason'], salt) }} as content_hash,
-        staged.*
-    from staged
-
-),
-
 collapsed as (
 
-    {#- identical rows (a row loaded twice) are one delivery #}
-    {{ identity_resolution.idr_collapse_identical('keyed', ['event_key', 'content_hash'], columns) | indent(4) }}
+    {#- identical rows (a row loaded twice) are one delivery; they share their key, load time and
+        time #}
+    {{ identity_resolution.idr_collapse_identical('staged', [
+        ['event_key', identity_resolution.idr_hash64(['source_name', 'event_id', 'event_version'], salt)],
+        ['content_hash', identity_resolution.idr_hash64(['occurred_at', 'loaded_at'] + payload
+            + ['blocked_slot_mask', 'invalid_slot_mask', 'quarantine_reason'], salt)]],
+        ['source_name', 'event_id', 'event_version', 'loaded_at', 'occurred_at'], columns) | indent(4) }}
 
 ),
 

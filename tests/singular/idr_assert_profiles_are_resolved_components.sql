@@ -16,7 +16,13 @@
 {%- set node_profiles_batch = identity_resolution.idr_tested_batch(node_profiles) %}
 {%- set components_batch = identity_resolution.idr_tested_batch(components) %}
 {%- set partial_region = '(select min(_batch_at) from ' ~ components ~ ') < ' ~ components_batch %}
-with changed_profiles as (
+{#- the tested batch wrote every component (a first build, a full refresh, a run that re-resolved
+    every node; read when the test is compiled): every component is checked, with no filter -#}
+{%- set checks_every_component = identity_resolution.idr_batch_range(components)['oldest'] == components_batch %}
+with
+{%- if not checks_every_component %}
+
+changed_profiles as (
 
     {# (none when the tested batch re-resolved every node: every component is checked anyway) #}
     select profile_id from {{ node_profiles }}
@@ -46,6 +52,7 @@ changed_components as (
     where node_profiles.profile_id in (select profile_id from changed_profiles)
 
 ),
+{%- endif %}
 
 by_component as (
 
@@ -59,7 +66,9 @@ by_component as (
     inner join {{ node_profiles }} as node_profiles
         on components.node_id = node_profiles.node_id
     where node_profiles.profile_id is not null
+        {%- if not checks_every_component %}
         and components.component_id in (select component_id from changed_components)
+        {%- endif %}
     group by components.component_id
 
 ),
