@@ -73,7 +73,10 @@ class DuckDBBackend:
         self.path = workdir / "warehouse.duckdb"
 
     def env(self) -> dict[str, str]:
-        return {"IDR_DUCKDB_PATH": str(self.path)}
+        # two dbt threads: a test project's models are tiny, so dbt's own work per model dominates
+        # and a second thread overlaps it (the shipped default is one, for large models:
+        # DECISIONLOG 28); it also runs models side by side, as a project that raises it does
+        return {"IDR_DUCKDB_PATH": str(self.path), "IDR_DUCKDB_THREADS": "2"}
 
     def schema(self, name: str) -> str:
         """The physical schema of a logical raw schema (`segment`, `crm`, ...): the same here."""
