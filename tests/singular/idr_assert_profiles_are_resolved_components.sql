@@ -15,10 +15,13 @@
 -- every one. Returns one row per profile or component in fault, with the problem.
 {%- set node_profiles_batch = identity_resolution.idr_tested_batch(node_profiles) %}
 {%- set components_batch = identity_resolution.idr_tested_batch(components) %}
-{%- set partial_region = '(select min(_batch_at) from ' ~ components ~ ') < ' ~ components_batch %}
 {#- the tested batch wrote every component (a first build, a full refresh, a run that re-resolved
-    every node; read when the test is compiled): every component is checked, with no filter -#}
-{%- set checks_every_component = identity_resolution.idr_batch_range(components)['oldest'] == components_batch %}
+    every node; read when the test is compiled): every component is checked, with no filter. Where
+    the range cannot be read when compiling, the same question is asked when the test runs. -#}
+{%- set oldest_component = identity_resolution.idr_batch_range(components)['oldest'] %}
+{%- set checks_every_component = oldest_component == components_batch %}
+{%- set partial_region = '(select min(_batch_at) from ' ~ components ~ ') < ' ~ components_batch
+    if oldest_component is none else none %}
 with
 {%- if not checks_every_component %}
 
@@ -27,13 +30,17 @@ changed_profiles as (
     {# (none when the tested batch re-resolved every node: every component is checked anyway) #}
     select profile_id from {{ node_profiles }}
     where _batch_at = {{ node_profiles_batch }} and profile_id is not null
+        {%- if partial_region %}
         and {{ partial_region }}
+        {%- endif %}
 
     union all
 
     select previous_profile_id from {{ node_profiles }}
     where _batch_at = {{ node_profiles_batch }} and previous_profile_id is not null
+        {%- if partial_region %}
         and {{ partial_region }}
+        {%- endif %}
 
 ),
 
