@@ -97,7 +97,8 @@ def test(args: list[str]) -> int:
             print(f"\n=== pytest --adapter={adapter}", flush=True)
             # one token: with no path given, pytest would take a separate value for a path and not load
             # tests/python/conftest.py, which defines --adapter
-            statuses[adapter] = _run(PYTHON, "-m", "pytest", f"--adapter={adapter}", *_workers(args), *args)
+            statuses[adapter] = _run(PYTHON, "-m", "pytest", f"--adapter={adapter}", *_workers(args),
+                                     *_durations(args), *args)
             if lint is not None:
                 statuses["sqlfluff"] = _finish_sqlfluff(lint, Path(scratch))
                 lint = None
@@ -135,6 +136,12 @@ def _workers(args: list[str]) -> list[str]:
     if any(a.startswith(("-n", "--numprocesses")) for a in args) or "no:xdist" in args:
         return []
     return ["-n", os.environ.get("IDR_TEST_WORKERS", "auto"), "--dist", "loadfile", "--no-loadscope-reorder"]
+
+
+def _durations(args: list[str]) -> list[str]:
+    """The slowest tests of each pass, listed at its end (where the suite's time goes); none when the
+    arguments choose (--durations)."""
+    return [] if any(a.startswith("--durations") for a in args) else ["--durations=15"]
 
 
 def _install_chromium() -> None:

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.adapter_independent
 def test__benchmark__a_tiny_run_reports_every_number(tmp_path):
     from bench import benchmark
 
-    # the fewest dbt runs that cover every step: full build, one increment, full rebuild
-    summary = benchmark.main(["--people", "300", "--increments", "0.1", "--adversarial", "0", "--memory-cap", "none",
+    # the fewest dbt runs that cover every step: full build, one capped build, one increment, full rebuild
+    summary = benchmark.main(["--people", "300", "--increments", "0.1", "--adversarial", "0", "--memory-caps", "1GB",
                               "--baselines", "competent", "--skip-limits-comparison", "--cold-start",
                               "--out", str(tmp_path)])
     (size,) = summary["sizes"]
@@ -21,6 +21,8 @@ def test__benchmark__a_tiny_run_reports_every_number(tmp_path):
     assert 0 < build["test_share"] < 1 and build["peak_rss_gb"] > 0 and build["cpu_seconds"] > 0
     assert size["full_rows_written"]["int_idr__events"] == size["rows"]["events"]
     assert size["scipy"]["components"] > 0
+    (capped,) = size["capped"]
+    assert capped["memory_cap"] == "1GB" and capped["completed"] and capped["peak_rss_gb"] > 0
     assert size["baselines"]["competent"]["wall_seconds"] > 0 and size["build_vs_competent"] > 0
     assert 0.9 < size["event_precision"] <= 1.0
 
@@ -36,6 +38,7 @@ def test__benchmark__a_tiny_run_reports_every_number(tmp_path):
     report = (tmp_path / "results.md").read_text()
     assert "| incremental state == full rebuild (partitions, edges, events, profiles, traits) | equal | equal | met |" \
         in report
+    assert "| build under IDR_DUCKDB_MEMORY_LIMIT=1GB | completed, " in report
     assert (tmp_path / "results.json").exists()
 
 
