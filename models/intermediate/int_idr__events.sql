@@ -50,10 +50,11 @@ changed_keys as (
 
 candidates as (
 
-    select deliveries.*
-    from deliveries
-    inner join changed_keys
-        on deliveries.event_key = changed_keys.event_key
+    {# the deliveries of those events: only their rows are read #}
+    select *
+    from {{ identity_resolution.idr_rows_where(ref('int_idr__deliveries'),
+        'event_key in (select event_key from changed_keys)') }} as changed_deliveries
+    where quarantine_reason is null
 
 ),
 {%- else %}
@@ -256,7 +257,9 @@ final as (
         {{ identity_resolution.idr_batch_at() }} as _batch_at
     from anchored
     {%- if incremental %}
-    left join {{ this }} as previous
+    left join {{ identity_resolution.idr_rows_where(this,
+        'event_key in (select event_key from changed_keys)') }}
+        as previous
         on anchored.event_key = previous.event_key
     {%- endif %}
 

@@ -20,10 +20,11 @@ carried as (
 
     {# read directly, not through a CTE both read: DuckDB would materialise every occurrence #}
     select occurrences.*
-    from {{ ref('int_idr__occurrences') }} as occurrences
     {%- if incremental %}
-    inner join dirty
-        on occurrences.node_id = dirty.node_id
+    from {{ identity_resolution.idr_rows_where(ref('int_idr__occurrences'),
+        'node_id in (select node_id from dirty)') }} as occurrences
+    {%- else %}
+    from {{ ref('int_idr__occurrences') }} as occurrences
     {%- endif %}
     where occurrences.is_current
 

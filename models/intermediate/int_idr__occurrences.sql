@@ -44,7 +44,12 @@ winners as (
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from changed_events
+    {%- if incremental %}
+    inner join {{ identity_resolution.idr_rows_where(ref('int_idr__deliveries'),
+        'event_key in (select event_key from changed_events)') }} as deliveries
+    {%- else %}
     inner join {{ ref('int_idr__deliveries') }} as deliveries
+    {%- endif %}
         on changed_events.event_key = deliveries.event_key
         and changed_events.content_hash = deliveries.content_hash
 
@@ -89,7 +94,9 @@ final as (
         end as previous_anchor_node_id,
         {{ identity_resolution.idr_batch_at() }} as _batch_at
     from current_rows
-    left join {{ this }} as previous
+    left join {{ identity_resolution.idr_rows_where(this,
+        'event_key in (select event_key from changed_events)') }}
+        as previous
         on current_rows.event_key = previous.event_key
         and current_rows.node_id = previous.node_id
     where previous.event_key is null
@@ -111,7 +118,9 @@ final as (
         false as is_current,
         cast(null as {{ dbt.type_bigint() }}) as previous_anchor_node_id,
         {{ identity_resolution.idr_batch_at() }} as _batch_at
-    from {{ this }} as previous
+    from {{ identity_resolution.idr_rows_where(this,
+        'event_key in (select event_key from changed_events)') }}
+        as previous
     inner join changed_events
         on previous.event_key = changed_events.event_key
     left join current_rows

@@ -58,7 +58,8 @@ ends as (
     from end_ids
     inner join {{ ref('int_idr__node_profiles') }} as node_profiles
         on end_ids.node_id = node_profiles.node_id
-    inner join {{ ref('int_idr__nodes') }} as nodes
+    inner join {{ identity_resolution.idr_rows_where(ref('int_idr__nodes'), 'node_id in (select node_id from end_ids)') }}
+        as nodes
         on end_ids.node_id = nodes.node_id
     {%- else %}
     from {{ ref('int_idr__nodes') }} as nodes
@@ -183,14 +184,14 @@ final as (
         previous.rejection_reason,
         true as _idr_deleted,
         {{ identity_resolution.idr_batch_at() }} as _batch_at
-    from {{ this }} as previous
+    from {{ identity_resolution.idr_rows_where(this, 'profile_id_a in (select profile_id from changed)'
+        ~ ' or profile_id_b in (select profile_id from changed)') }} as previous
     left join judged
         on previous.identifier_type_a = judged.identifier_type_a
         and previous.identifier_value_a = judged.identifier_value_a
         and previous.identifier_type_b = judged.identifier_type_b
         and previous.identifier_value_b = judged.identifier_value_b
-    where (previous.profile_id_a in (select profile_id from changed) or previous.profile_id_b in (select profile_id from changed))
-        and judged.identifier_type_a is null
+    where judged.identifier_type_a is null
     {%- endif %}
 
 )
