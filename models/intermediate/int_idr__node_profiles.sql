@@ -16,12 +16,6 @@ with components as (
 
 ),
 
-nodes as (
-
-    select * from {{ ref('int_idr__nodes') }}
-
-),
-
 touched as (
 
     {# nodes re-resolved since this model last ran, and nodes that disappeared #}
@@ -46,21 +40,40 @@ region_components as (
 
 ),
 
+region_nodes as (
+
+    select components.node_id, components.component_id
+    from components
+    inner join region_components
+        on components.component_id = region_components.component_id
+
+),
+
+nodes as (
+
+    {%- if incremental %}
+    {# only the region's rows are read #}
+    select * from {{ identity_resolution.idr_rows_where(ref('int_idr__nodes'),
+        'node_id in (select node_id from region_nodes)') }} as region_rows
+    {%- else %}
+    select * from {{ ref('int_idr__nodes') }}
+    {%- endif %}
+
+),
+
 members as (
 
     {# every node of every component touched, as it is now #}
     select
-        components.node_id,
-        components.component_id,
+        region_nodes.node_id,
+        region_nodes.component_id,
         nodes.identifier_type,
         nodes.identifier_value,
         nodes.priority_rank,
         nodes.first_seen_at
-    from components
-    inner join region_components
-        on components.component_id = region_components.component_id
+    from region_nodes
     inner join nodes
-        on components.node_id = nodes.node_id
+        on region_nodes.node_id = nodes.node_id
 
 ),
 
