@@ -34,11 +34,8 @@ identifiers as (
 
     select
         node_id,
-        min(identifier_type) as identifier_type,
-        min(identifier_value) as identifier_value,
-        {# two identifiers whose ids hash alike: flagged, and a shipped test fails #}
-        min(identifier_type) <> max(identifier_type)
-        or min(identifier_value) <> max(identifier_value) as has_hash_collision,
+        {# with has_hash_collision: two identifiers whose ids hash alike (a shipped test fails) #}
+        {{ identity_resolution.idr_node_identity('identifier_type', 'identifier_value') }},
         min(occurred_at) as first_seen_at,
         max(occurred_at) as last_seen_at,
         count(*) as event_count,

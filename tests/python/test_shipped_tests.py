@@ -322,6 +322,34 @@ def test__shipped_test__idr_assert_no_hash_collisions__catches_a_shared_hash(bui
                     f"update {table} set {flag} = true where _batch_at = {_newest(table)}")
 
 
+@pytest.mark.engines("duckdb", "postgres",
+                     why="the flag's SQL is DuckDB's own or the portable one (idr_node_identity); Spark runs the "
+                         "portable SQL that PostgreSQL runs")
+def test__nodes__identifiers_that_share_a_node_id_are_flagged(project_factory):
+    """Node ids made to collide (this project's idr_node_id keeps the hash modulo 1000: of a few
+    hundred identifiers some share an id, most do not): int_idr__nodes flags exactly the node ids
+    that more than one identifier shares, and idr_assert_no_hash_collisions fails on them."""
+    project = project_factory("collisions")
+    node_id = project.dir / "macros" / "identifiers" / "idr_node_id.sql"
+    node_id.write_text(
+        "{% macro idr_node_id(cfg, type_expr, value_expr) %}\n"
+        "    {{- return('(' ~ identity_resolution.idr_hash64([type_expr, value_expr], cfg['settings']['hash_salt'])"
+        " ~ ' % 1000)') -}}\n"
+        "{% endmacro %}\n")
+    _load(project, 0)
+    ran = project.dbt("run", "--select", "+int_idr__nodes", vars=VARS)
+    assert ran.success, ran.why
+    flagged = {row[0] for row in project.query("select node_id from int_idr__nodes where has_hash_collision")}
+    shared = {row[0] for row in project.query(
+        "select node_id from int_idr__occurrences where is_current group by node_id"
+        " having count(distinct identifier_type || ':' || identifier_value) > 1")}
+    assert shared and flagged == shared
+    assert len(project.query("select node_id from int_idr__nodes where not has_hash_collision")) > 0
+    tested = project.dbt("test", "--select", "idr_assert_no_hash_collisions", vars=VARS)
+    assert not tested.success and [f.split(":")[0] for f in tested.failures] == ["idr_assert_no_hash_collisions"], \
+        tested.why
+
+
 # ------------------------------------------------------------------------------------------------
 # idr_assert_marts_in_step
 # ------------------------------------------------------------------------------------------------
