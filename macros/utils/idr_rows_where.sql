@@ -1,7 +1,11 @@
 {#- The rows of a large relation that a condition on its own columns picks, as a subquery to select
     from: `from {{ idr_rows_where(ref('x'), 'event_key in (select event_key from changed)') }} as x`.
-    For incremental runs that read the few rows of a wide state table that a change touches. -#}
+    For incremental runs that read the few rows of a wide state table that a change touches; with
+    no condition (none: a first build, which reads every row) the relation itself. -#}
 {% macro idr_rows_where(relation, condition) %}
+    {%- if condition is none -%}
+        {{- return(relation) -}}
+    {%- endif -%}
     {{- return(adapter.dispatch('idr_rows_where', 'identity_resolution')(relation, condition)) -}}
 {% endmacro %}
 

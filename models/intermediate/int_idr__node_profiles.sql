@@ -51,13 +51,9 @@ region_nodes as (
 
 nodes as (
 
-    {%- if incremental %}
-    {# only the region's rows are read #}
-    select * from {{ identity_resolution.idr_rows_where(ref('int_idr__nodes'),
-        'node_id in (select node_id from region_nodes)') }} as region_rows
-    {%- else %}
-    select * from {{ ref('int_idr__nodes') }}
-    {%- endif %}
+    {#- on an incremental run only the region's rows are read #}
+    select region_rows.* from {{ identity_resolution.idr_rows_where(ref('int_idr__nodes'),
+        'node_id in (select node_id from region_nodes)' if incremental else none) }} as region_rows
 
 ),
 

@@ -20,12 +20,8 @@ carried as (
 
     {# read directly, not through a CTE both read: DuckDB would materialise every occurrence #}
     select occurrences.*
-    {%- if incremental %}
     from {{ identity_resolution.idr_rows_where(ref('int_idr__occurrences'),
-        'node_id in (select node_id from dirty)') }} as occurrences
-    {%- else %}
-    from {{ ref('int_idr__occurrences') }} as occurrences
-    {%- endif %}
+        'node_id in (select node_id from dirty)' if incremental else none) }} as occurrences
     where occurrences.is_current
 
 ),

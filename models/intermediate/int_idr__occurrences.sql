@@ -44,12 +44,8 @@ winners as (
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from changed_events
-    {%- if incremental %}
     inner join {{ identity_resolution.idr_rows_where(ref('int_idr__deliveries'),
-        'event_key in (select event_key from changed_events)') }} as deliveries
-    {%- else %}
-    inner join {{ ref('int_idr__deliveries') }} as deliveries
-    {%- endif %}
+        'event_key in (select event_key from changed_events)' if incremental else none) }} as deliveries
         on changed_events.event_key = deliveries.event_key
         and changed_events.content_hash = deliveries.content_hash
 

@@ -36,12 +36,8 @@ member_nodes as {{ identity_resolution.idr_materialized_cte() if incremental }}(
     {#- the identifiers of the profiles to compute (on an incremental run, computed once and
         joined to the trait events, so that only their events are read) #}
     select node_profiles.node_id, node_profiles.profile_id
-    {%- if incremental %}
     from {{ identity_resolution.idr_rows_where(ref('int_idr__node_profiles'),
-        'profile_id in (select profile_id from changed)') }} as node_profiles
-    {%- else %}
-    from {{ ref('int_idr__node_profiles') }} as node_profiles
-    {%- endif %}
+        'profile_id in (select profile_id from changed)' if incremental else none) }} as node_profiles
     where node_profiles.profile_id is not null
 
 ),
@@ -79,12 +75,8 @@ stamped as (
         {%- endif %}
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
-    {%- if incremental %}
     from {{ identity_resolution.idr_rows_where(ref('int_idr__trait_events'),
-        'anchor_node_id in (select node_id from member_nodes)') }} as trait_events
-    {%- else %}
-    from {{ ref('int_idr__trait_events') }} as trait_events
-    {%- endif %}
+        'anchor_node_id in (select node_id from member_nodes)' if incremental else none) }} as trait_events
     inner join member_nodes
         on trait_events.anchor_node_id = member_nodes.node_id
 

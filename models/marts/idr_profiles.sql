@@ -41,12 +41,8 @@ identifiers as (
         member_nodes.profile_published_at,
         nodes.*
     from member_nodes
-    {%- if incremental %}
     inner join {{ identity_resolution.idr_rows_where(ref('int_idr__nodes'),
-        'node_id in (select node_id from member_nodes)') }} as nodes
-    {%- else %}
-    inner join {{ ref('int_idr__nodes') }} as nodes
-    {%- endif %}
+        'node_id in (select node_id from member_nodes)' if incremental else none) }} as nodes
         on member_nodes.node_id = nodes.node_id
 
 ),
