@@ -75,10 +75,11 @@
     {%- do identity_resolution.idr_log('region: ' ~ region_size ~ ' nodes to resolve' ~ (' (all)' if rebuild else '')) -%}
 
     {#- 3. resolve it -#}
-    {%- set region_nodes = 'select nodes.node_id, nodes.priority_rank as limit_key from ' ~ nodes ~ ' as nodes
-        inner join ' ~ work['region'] ~ ' as region on nodes.node_id = region.node_id' -%}
-    {%- set region_edges = 'select edges.node_a, edges.node_b from ' ~ edges ~ ' as edges
-        inner join ' ~ work['region'] ~ ' as region on edges.node_a = region.node_id' -%}
+    {#- a rebuild resolves every node and edge: read them without the join to the region -#}
+    {%- set region_nodes = 'select nodes.node_id, nodes.priority_rank as limit_key from ' ~ nodes ~ ' as nodes'
+        ~ ('' if rebuild else ' inner join ' ~ work['region'] ~ ' as region on nodes.node_id = region.node_id') -%}
+    {%- set region_edges = 'select edges.node_a, edges.node_b from ' ~ edges ~ ' as edges'
+        ~ ('' if rebuild else ' inner join ' ~ work['region'] ~ ' as region on edges.node_a = region.node_id') -%}
     {%- set ordinals = [] -%}
     {%- for t in cfg['types'] -%}
         {%- do ordinals.append('when ' ~ t['rank'] ~ ' then ' ~ t['name_ordinal']) -%}

@@ -46,10 +46,13 @@ edge_ends as (
 
 degrees as (
 
+    {# a rebuild's region is every node, and every edge end is a node: no join #}
     select edge_ends.node_id, count(*) as edge_count
     from edge_ends
+    {%- if incremental %}
     inner join region
         on edge_ends.node_id = region.node_id
+    {%- endif %}
     group by edge_ends.node_id
 
 ),
