@@ -28,15 +28,7 @@
 with repeated_in_batch as (
 
     {# the rows the tested batch wrote (a filter, not a CTE: an engine may copy a CTE read twice) #}
-    select
-        {%- for column in columns %}
-        {{ column }},
-        {%- endfor %}
-        count(*) as row_count
-    from {{ model }}
-    where {{ batch }} = {{ tested }}
-    group by {{ columns | join(', ') }}
-    having count(*) > 1
+    {{ identity_resolution.idr_repeated_combinations(model, columns, batch ~ ' = ' ~ tested) | indent(4) }}
 
 ),
 
@@ -72,14 +64,7 @@ final as (
 
 with final as (
 
-    select
-        {%- for column in columns %}
-        {{ column }},
-        {%- endfor %}
-        count(*) as row_count
-    from {{ model }}
-    group by {{ columns | join(', ') }}
-    having count(*) > 1
+    {{ identity_resolution.idr_repeated_combinations(model, columns, '1 = 1') | indent(4) }}
 
 )
 {%- endif %}
