@@ -4,8 +4,14 @@
 {%- set watermark = identity_resolution.idr_watermark() -%}
 {%- set suppressions = ref('int_idr__suppressions') -%}
 {%- set changes = identity_resolution.idr_suppression_changes(suppressions, watermark) -%}
-{%- set values = identity_resolution.idr_slot_values(cfg, 'winners',
+{#- each slot's value as the graph sees it (null when suppressed), worked out once per row in
+    `visible`: the anchor and the counts below read it many times -#}
+{%- set visible = identity_resolution.idr_slot_values(cfg, 'winners',
     ('select node_id from ' ~ suppressions ~ ' where is_active') if changes['any_active'] else none) -%}
+{%- set values = {} -%}
+{%- for slot in cfg['event_slots'] -%}
+    {%- do values.update({slot['column']: 'visible.' ~ slot['column'] ~ '__visible'}) -%}
+{%- endfor -%}
 {%- set anchor = identity_resolution.idr_anchor(cfg, values) -%}
 {%- set salt = cfg['settings']['hash_salt'] -%}
 {%- set delivery_columns = ['event_key', 'content_hash', 'source_name', 'event_id', 'event_version', 'occurred_at',
@@ -180,27 +186,39 @@ winners as (
 
 ),
 
+visible as (
+
+    select
+        winners.*,
+        {%- for slot in cfg['event_slots'] %}
+        {{ visible[slot['column']] }} as {{ slot['column'] }}__visible
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from winners
+
+),
+
 anchored as (
 
     select
-        winners.event_key,
-        winners.source_name,
-        winners.event_id,
-        winners.event_version,
-        winners.occurred_at,
-        winners.event_type,
-        winners.event_name,
-        winners.content_hash,
-        winners.delivery_count,
-        winners.conflicting_delivery_count,
-        winners.has_key_collision,
-        winners.blocked_identifier_count,
-        winners.invalid_identifier_count,
-        winners.blocked_slot_mask,
-        winners.invalid_slot_mask,
+        visible.event_key,
+        visible.source_name,
+        visible.event_id,
+        visible.event_version,
+        visible.occurred_at,
+        visible.event_type,
+        visible.event_name,
+        visible.content_hash,
+        visible.delivery_count,
+        visible.conflicting_delivery_count,
+        visible.has_key_collision,
+        visible.blocked_identifier_count,
+        visible.invalid_identifier_count,
+        visible.blocked_slot_mask,
+        visible.invalid_slot_mask,
         0
         {%- for slot in cfg['event_slots'] %}
-        + case when winners.{{ slot['column'] }} is not null and ({{ values[slot['column']] }}) is null
+        + case when visible.{{ slot['column'] }} is not null and ({{ values[slot['column']] }}) is null
             then 1 else 0 end
         {%- endfor %} as suppressed_identifier_count,
         0
@@ -211,7 +229,7 @@ anchored as (
         {%- endfor %} as identifier_count,
         {{ anchor['type'] }} as resolved_by_type,
         {{ anchor['value'] }} as resolved_by_value
-    from winners
+    from visible
 
 ),
 

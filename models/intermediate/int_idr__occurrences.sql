@@ -6,8 +6,11 @@
 {%- set watermark = identity_resolution.idr_watermark() -%}
 {%- set suppressions = ref('int_idr__suppressions') -%}
 {%- set changes = identity_resolution.idr_suppression_changes(suppressions, watermark) -%}
-{%- set values = identity_resolution.idr_slot_values(cfg, 'wide',
+{#- each slot's value as the graph sees it (null when suppressed), worked out once per row in
+    `visible`; the unpivot reads it twice per slot (the value, and the repeat check of later slots) -#}
+{%- set visible = identity_resolution.idr_slot_values(cfg, 'winners',
     ('select node_id from ' ~ suppressions ~ ' where is_active') if changes['any_active'] else none) -%}
+{%- set values = identity_resolution.idr_slot_values(cfg, 'wide') -%}
 {%- set slots = [] -%}
 {%- for slot in cfg['event_slots'] -%}
     {%- do slots.append({
@@ -51,9 +54,24 @@ winners as (
 
 ),
 
+visible as (
+
+    select
+        winners.event_key,
+        winners.source_name,
+        winners.occurred_at,
+        winners.anchor_node_id,
+        {%- for slot in cfg['event_slots'] %}
+        {{ visible[slot['column']] }} as {{ slot['column'] }}
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from winners
+
+),
+
 carried as (
 
-    {{ identity_resolution.idr_unpivot('winners', ['event_key', 'source_name', 'occurred_at', 'anchor_node_id'], slots,
+    {{ identity_resolution.idr_unpivot('visible', ['event_key', 'source_name', 'occurred_at', 'anchor_node_id'], slots,
         'identifier_type', 'identifier_value') | indent(4) }}
 
 ),

@@ -55,12 +55,12 @@ ends as (
         nodes.identifier_value,
         node_profiles.profile_id
     {%- if incremental %}
-    from end_ids
-    inner join {{ ref('int_idr__node_profiles') }} as node_profiles
-        on end_ids.node_id = node_profiles.node_id
-    inner join {{ identity_resolution.idr_rows_where(ref('int_idr__nodes'), 'node_id in (select node_id from end_ids)') }}
+    {# end_ids is read once here: Spark inlines a CTE at every reference, so each extra read of a
+        CTE repeats every CTE it reads in turn #}
+    from {{ identity_resolution.idr_rows_where(ref('int_idr__nodes'), 'node_id in (select node_id from end_ids)') }}
         as nodes
-        on end_ids.node_id = nodes.node_id
+    inner join {{ ref('int_idr__node_profiles') }} as node_profiles
+        on nodes.node_id = node_profiles.node_id
     {%- else %}
     from {{ ref('int_idr__nodes') }} as nodes
     inner join {{ ref('int_idr__node_profiles') }} as node_profiles
@@ -94,10 +94,15 @@ edges as (
 
 edge_profiles as (
 
-    {# every profile an edge touches #}
+    {# every profile an edge touches (on an incremental run, of an end of a changed edge: read from
+        the ends, not from `edges`, which reads them twice) #}
+    {%- if incremental %}
+    select distinct profile_id from ends
+    {%- else %}
     select profile_id_a as profile_id from edges
     union
     select profile_id_b from edges
+    {%- endif %}
 
 ),
 
