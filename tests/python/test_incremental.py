@@ -284,6 +284,36 @@ def test__scale_out__no_window_without_a_partition_in_any_statement_of_a_build(s
     assert not unpartitioned, "\n".join(unpartitioned[:10])
 
 
+_SUPPRESSION_LOOKUP = re.compile(
+    r"in \(\s*select node_id from \S*int_idr__suppressions\S* where is_active\s*\)", re.IGNORECASE)
+
+
+def _model_statements(statements: list[str], model: str) -> list[str]:
+    """The statements dbt ran for `model` (their query comment names the node)."""
+    node = f'"node_id": "model.identity_resolution.{model}"'
+    return [sql for sql in statements if node in sql[:400]]
+
+
+@STORY_ENGINES
+def test__scale_out__an_active_suppression_is_looked_up_once_per_slot(story):
+    """With suppressions active (batches 1 and 2), int_idr__events and int_idr__occurrences ask
+    once per identifier slot whether its value is suppressed (the `visible` CTE), not wherever the
+    anchor, the counts and the repeat checks read the slot: about 70 lookups per event row before,
+    each a join, and Spark repeats a CTE's joins at every reference (DECISIONLOG 35)."""
+    checked = 0
+    for batch in (1, 2):
+        events = _model_statements(story.statements[batch], "int_idr__events")
+        occurrences = _model_statements(story.statements[batch], "int_idr__occurrences")
+        assert events and occurrences, f"batch {batch}: the models' statements were not captured"
+        slots = {alias for sql in events for alias in re.findall(r"\bas (\w+)__visible\b", sql)}
+        assert slots, f"batch {batch}: int_idr__events has no visible slot columns"
+        for name, found in (("int_idr__events", events), ("int_idr__occurrences", occurrences)):
+            lookups = max(len(_SUPPRESSION_LOOKUP.findall(sql)) for sql in found)
+            assert lookups == len(slots), f"batch {batch}, {name}: {lookups} lookups for {len(slots)} slots"
+            checked += 1
+    assert checked == 4
+
+
 @STORY_ENGINES
 def test__incremental__an_identifier_that_moves_in_two_runs_is_logged_twice(story):
     m1 = ("email", "twice-m1@x.com")
