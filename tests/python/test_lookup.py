@@ -21,8 +21,7 @@ from strategies import SOURCES_VARS, to_rows
 
 pytestmark = pytest.mark.engines("duckdb", "postgres", why=(
     "a local Spark build takes one to four minutes, so the Spark pass keeps to staging, the "
-    "resolution (scenarios, property tests) and one incremental rebuild with leftover work tables "
-    "(DECISIONLOG 22)"
+    "resolution (scenarios, property tests) and the incremental stories (DECISIONLOG 22)"
 ))
 
 SCENARIO_NAMES = ("shared_device", "diamond", "pair", "blocked", "email_variants", "chain")
