@@ -2,6 +2,9 @@
     The identifier columns of `alias` as the graph uses them: {column: SQL}, each slot's value, or
     null when it is suppressed (its node id is an active row of `suppressed_nodes`, a select of
     node_id; none when no identifier is suppressed).
+    With `suppressed_nodes` each value holds a subquery (a join on every engine): select the values
+    once per row in a CTE and read its columns, never paste them where they are read more than
+    once (DECISIONLOG 35).
 -#}
 {% macro idr_slot_values(cfg, alias, suppressed_nodes=none) %}
     {%- set values = {} -%}

@@ -300,7 +300,6 @@ def test__scale_out__an_active_suppression_is_looked_up_once_per_slot(story):
     once per identifier slot whether its value is suppressed (the `visible` CTE), not wherever the
     anchor, the counts and the repeat checks read the slot: about 70 lookups per event row before,
     each a join, and Spark repeats a CTE's joins at every reference (DECISIONLOG 35)."""
-    checked = 0
     for batch in (1, 2):
         events = _model_statements(story.statements[batch], "int_idr__events")
         occurrences = _model_statements(story.statements[batch], "int_idr__occurrences")
@@ -310,8 +309,6 @@ def test__scale_out__an_active_suppression_is_looked_up_once_per_slot(story):
         for name, found in (("int_idr__events", events), ("int_idr__occurrences", occurrences)):
             lookups = max(len(_SUPPRESSION_LOOKUP.findall(sql)) for sql in found)
             assert lookups == len(slots), f"batch {batch}, {name}: {lookups} lookups for {len(slots)} slots"
-            checked += 1
-    assert checked == 4
 
 
 @STORY_ENGINES
