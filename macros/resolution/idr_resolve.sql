@@ -12,9 +12,9 @@
     limits            list of {key, limit}
     max_rounds        the cap on every loop (idr_max_rounds)
 
-    Returns {'sql': a select of (node_id, cc_id, component_id) for every node that has an edge
-    (cc_id: its connected component; component_id: its profile, a node_id of it; a node without
-    edges is a profile of its own), 'work_tables': the work tables that select reads (drop them
+    Returns {'sql': a select of (node_id, cc_id, component_id, edge_count) for every node that has
+    an edge (cc_id: its connected component; component_id: its profile, a node_id of it; edge_count:
+    the rows of edges_sql it is an end of; a node without edges is a profile of its own), 'work_tables': the work tables that select reads (drop them
     once it has been used), 'rounds': round counts per loop}.
 
     Plain connected components decide every component that breaks no limit (no merge in it can
@@ -54,7 +54,7 @@
     {%- endif -%}
 
     {%- if not has_violations -%}
-        {%- set result_sql = 'select node_id, component_id as cc_id, component_id from ' ~ components -%}
+        {%- set result_sql = 'select node_id, component_id as cc_id, component_id, edge_count from ' ~ components -%}
         {{ return({'sql': result_sql, 'work_tables': [components, violating], 'rounds': rounds}) }}
     {%- endif -%}
 
@@ -102,7 +102,8 @@
             case
                 when violating.component_id is null then components.component_id
                 else coalesce(limited.component_id, components.node_id)
-            end as component_id
+            end as component_id,
+            components.edge_count
         from ' ~ components ~ ' as components
         left join ' ~ violating ~ ' as violating on components.component_id = violating.component_id
         left join ' ~ limited ~ ' as limited on components.node_id = limited.node_id' -%}

@@ -97,7 +97,7 @@
         inner join ' ~ nodes ~ ' as end_b on edges.node_b = end_b.node_id' -%}
     {%- if region_size == 0 -%}
         {#- nothing to resolve (a run without new identifiers or edges): skip the loops -#}
-        {%- set resolved = {'sql': 'select node_id, node_id as cc_id, node_id as component_id from '
+        {%- set resolved = {'sql': 'select node_id, node_id as cc_id, node_id as component_id, 0 as edge_count from '
             ~ work['region'], 'work_tables': [], 'rounds': {'components': 0, 'limits': 0}} -%}
     {%- else -%}
         {%- set resolved = identity_resolution.idr_resolve(region_nodes, region_edges, edge_details,

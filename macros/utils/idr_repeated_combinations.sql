@@ -20,10 +20,14 @@
 {%- endmacro %}
 
 {#- DuckDB: the rows are first counted against their distinct combinations, which DuckDB does
-    without keeping a count per group; only when those differ (a repeat, or a null key) are they
-    grouped to name the repeats. A first build checks 10-16M keys per table this way. -#}
+    without keeping a count per group; only when those differ (a repeat, a null key, or two
+    combinations with the same hash) are they grouped to name the repeats. A single column is
+    counted as it is; several are counted by DuckDB's 64-bit hash() of them (a repeat always
+    hashes alike, and a collision only costs the group by). A first build checks 10-16M keys per
+    table this way. -#}
 {% macro duckdb__idr_repeated_combinations(relation, columns, condition) -%}
-    {%- set differ = '(select count(*) > count(distinct row(' ~ columns | join(', ') ~ ')) from '
+    {%- set key = columns[0] if columns | length == 1 else 'hash(' ~ columns | join(', ') ~ ')' -%}
+    {%- set differ = '(select count(*) > count(distinct ' ~ key ~ ') from '
         ~ relation ~ ' where ' ~ condition ~ ')' -%}
     {{ identity_resolution.default__idr_repeated_combinations(relation, columns, '(' ~ condition ~ ') and ' ~ differ) }}
 {%- endmacro %}

@@ -8,6 +8,8 @@
 {#- The profile (component) of every identifier. The idr_resolution materialization resolves the
     graph of int_idr__nodes and int_idr__edges (only the part this run's changes touch, on an
     incremental run) into the work tables this SQL reads; see macros/resolution. -#}
+{#- the edges are read only by the materialization: the ref makes them a dependency -#}
+{%- do ref('int_idr__edges') -%}
 {%- set incremental = identity_resolution.idr_is_incremental() -%}
 {%- set watermark = identity_resolution.idr_watermark() -%}
 {%- set work = identity_resolution.idr_resolution_work() -%}
@@ -21,8 +23,8 @@ with region as (
 
 resolved as (
 
-    {# their connected component and profile; only nodes with an edge have a row #}
-    select node_id, cc_id, component_id from {{ work['result'] }}
+    {# their connected component, profile and edge count; only nodes with an edge have a row #}
+    select node_id, cc_id, component_id, edge_count from {{ work['result'] }}
 
 ),
 
@@ -36,27 +38,6 @@ run_rounds as (
 
 ),
 
-edge_ends as (
-
-    select node_a as node_id from {{ ref('int_idr__edges') }}
-    union all
-    select node_b from {{ ref('int_idr__edges') }}
-
-),
-
-degrees as (
-
-    {# a rebuild's region is every node, and every edge end is a node: no join #}
-    select edge_ends.node_id, count(*) as edge_count
-    from edge_ends
-    {%- if incremental %}
-    inner join region
-        on edge_ends.node_id = region.node_id
-    {%- endif %}
-    group by edge_ends.node_id
-
-),
-
 final as (
 
     select
@@ -64,7 +45,7 @@ final as (
         {# a node without edges is a component and a profile of its own #}
         coalesce(resolved.cc_id, region.node_id) as cc_id,
         coalesce(resolved.component_id, region.node_id) as component_id,
-        coalesce(degrees.edge_count, 0) as edge_count,
+        coalesce(resolved.edge_count, 0) as edge_count,
         run_rounds.component_rounds,
         run_rounds.limit_rounds,
         false as _idr_deleted,
@@ -73,8 +54,6 @@ final as (
     cross join run_rounds
     left join resolved
         on region.node_id = resolved.node_id
-    left join degrees
-        on region.node_id = degrees.node_id
 
     union all
 

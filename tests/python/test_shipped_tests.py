@@ -178,6 +178,26 @@ def test__shipped_test__idr_assert_every_delivered_row_accounted_for__catches_a_
                     f" where _batch_at = {_newest('int_idr__deliveries')} and quarantine_reason is null)")
 
 
+@pytest.fixture(scope="module")
+def first_built(project_factory, adapter):
+    """The first batch alone: every state table holds one batch, which the tests check whole."""
+    if adapter == "spark":
+        pytest.skip("tampering rewrites tables in place (DELETE); parquet tables on Spark have no DELETE")
+    project = project_factory("shipped_first")
+    _load(project, 0)
+    result = project.build(VARS)
+    assert result.success, result.why
+    return project
+
+
+def test__shipped_test__idr_assert_every_delivered_row_accounted_for__catches_a_lost_delivery_in_a_first_build(
+        first_built):
+    """A first build counts every usable delivery against every event without matching them."""
+    _assert_catches(first_built, "idr_assert_every_delivered_row_accounted_for", ["int_idr__events"],
+                    "delete from int_idr__events where event_key = (select min(event_key) from int_idr__deliveries"
+                    " where quarantine_reason is null)")
+
+
 # ------------------------------------------------------------------------------------------------
 # idr_assert_profiles_within_limits
 # ------------------------------------------------------------------------------------------------

@@ -16,9 +16,14 @@
 -- idr_events is a view with one row per int_idr__events row (its join is on a unique key), so the
 -- state is read rather than the view. Checks the events of the tested batch of int_idr__events
 -- and the deliveries of the tested batch of int_idr__deliveries; a first build checks all of
--- them. Returns one row per source whose counts differ.
+-- them (every usable delivery against every event, without matching them one by one). Returns
+-- one row per source whose counts differ.
 {%- set deliveries_at = identity_resolution.idr_tested_batch(deliveries) %}
 {%- set events_at = identity_resolution.idr_tested_batch(events) %}
+{#- the tested batch of int_idr__events is every event (a first build, a full refresh; read when
+    the test is compiled): the deliveries are not matched to them, a delivery without an event
+    is then counted in delivered_rows and not in rows_in_events -#}
+{%- set checks_every_event = identity_resolution.idr_batch_range(events)['oldest'] == events_at %}
 with counted as (
 
     {# the events the tested batch wrote, by source #}
@@ -38,10 +43,12 @@ delivered as (
         sum(case when deliveries._batch_at = {{ deliveries_at }} then 1 else 0 end) as new_rows_with_event
     from {{ deliveries }} as deliveries
     where deliveries.quarantine_reason is null
+        {%- if not checks_every_event %}
         and deliveries.event_key in (
             select event_key from {{ events }}
             where _batch_at = {{ events_at }}
         )
+        {%- endif %}
     group by deliveries.source_name
 
 ),
