@@ -127,9 +127,7 @@
             ) as labelled
             left join ' ~ roots['relation'] ~ ' as roots on labelled.label_id = roots.node_id') -%}
     {%- endif -%}
-    {%- for relation in edge_tables + [forest, first_hooks] + state['scratch'] -%}
-        {%- do identity_resolution.idr_drop_work_table(relation) -%}
-    {%- endfor -%}
+    {%- do identity_resolution.idr_drop_work_tables(edge_tables + [forest, first_hooks] + state['scratch']) -%}
     {%- do identity_resolution.idr_log(name ~ ': converged in ' ~ state['round'] ~ ' rounds (' ~ state['jumps']
         ~ ' pointer jumps), ' ~ identity_resolution.idr_seconds_since(started) ~ 's') -%}
     {{ return(state['round']) }}

@@ -121,9 +121,7 @@
         'select input_nodes.node_id, coalesce(forest.parent_id, input_nodes.node_id) as component_id
         from (' ~ nodes_sql ~ ') as input_nodes
         left join ' ~ labelled['relation'] ~ ' as forest on input_nodes.node_id = forest.node_id') -%}
-    {%- for relation in [counts, next_counts, edges, kept, cheapest, merges, labelled['relation'], labelled['scratch']] -%}
-        {%- do identity_resolution.idr_drop_work_table(relation) -%}
-    {%- endfor -%}
+    {%- do identity_resolution.idr_drop_work_tables([counts, next_counts, edges, kept, cheapest, merges, labelled['relation'], labelled['scratch']]) -%}
     {%- do identity_resolution.idr_log(name ~ ': converged in ' ~ state['round'] ~ ' rounds, '
         ~ identity_resolution.idr_seconds_since(started) ~ 's') -%}
     {{ return(state['round']) }}

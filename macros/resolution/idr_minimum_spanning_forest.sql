@@ -85,9 +85,7 @@
         {%- do state.update({'edges': state['next_edges'], 'next_edges': state['edges']}) -%}
     {%- endfor -%}
 
-    {%- for relation in [edges, next_edges, cheapest, pointers, identity_resolution.idr_work_relation(name ~ '_pj')] -%}
-        {%- do identity_resolution.idr_drop_work_table(relation) -%}
-    {%- endfor -%}
+    {%- do identity_resolution.idr_drop_work_tables([edges, next_edges, cheapest, pointers, identity_resolution.idr_work_relation(name ~ '_pj')]) -%}
     {%- do identity_resolution.idr_log(name ~ ': converged in ' ~ state['round'] ~ ' rounds, '
         ~ identity_resolution.idr_seconds_since(started) ~ 's') -%}
     {{ return(state['round']) }}

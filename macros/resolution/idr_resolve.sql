@@ -107,8 +107,6 @@
         from ' ~ components ~ ' as components
         left join ' ~ violating ~ ' as violating on components.component_id = violating.component_id
         left join ' ~ limited ~ ' as limited on components.node_id = limited.node_id' -%}
-    {%- for relation in [ranked_edges, forest] -%}
-        {%- do identity_resolution.idr_drop_work_table(relation) -%}
-    {%- endfor -%}
+    {%- do identity_resolution.idr_drop_work_tables([ranked_edges, forest]) -%}
     {{ return({'sql': result_sql, 'work_tables': [components, violating, limited], 'rounds': rounds}) }}
 {% endmacro %}

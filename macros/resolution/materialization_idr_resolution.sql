@@ -143,9 +143,7 @@
     {%- do adapter.commit() -%}
 
     {#- 5. clean up -#}
-    {%- for relation in resolved['work_tables'] + [work['region'], work['result']] -%}
-        {%- do identity_resolution.idr_drop_work_table(relation) -%}
-    {%- endfor -%}
+    {%- do identity_resolution.idr_drop_work_tables(resolved['work_tables'] + [work['region'], work['result']]) -%}
     {{ drop_relation_if_exists(load_cached_relation(backup_relation) if existing_relation is not none else none) }}
     {%- do identity_resolution.idr_log('resolved: ' ~ resolved['rounds']['components'] ~ ' component rounds, '
         ~ resolved['rounds']['limits'] ~ ' limit rounds, ' ~ identity_resolution.idr_seconds_since(started) ~ 's') -%}
