@@ -292,15 +292,19 @@ def test__shipped_test__idr_assert_profiles_are_resolved_components__catches_a_p
 # ------------------------------------------------------------------------------------------------
 # idr_assert_edges_consistent_with_profiles
 # ------------------------------------------------------------------------------------------------
-def test__shipped_test__idr_assert_edges_consistent_with_profiles__catches_an_edge_that_should_have_merged(built):
+@pytest.mark.parametrize("build", ["built", "first_built"])
+def test__shipped_test__idr_assert_edges_consistent_with_profiles__catches_an_edge_that_should_have_merged(
+        build, request):
     """One end of an accepted edge the newest batch resolved is moved to a profile of its own: the
-    two profiles would break no limit together, so the resolution had to merge them."""
+    two profiles would break no limit together, so the resolution had to merge them. In a first
+    build every edge is checked, without looking at the components."""
     end_b = ("(select max(edges.node_b) from int_idr__edges as edges"
              " inner join int_idr__node_components as components on edges.node_a = components.node_id"
              " inner join int_idr__nodes as nodes on edges.node_b = nodes.node_id"
              f" where components._batch_at = {_newest('int_idr__node_components')}"
              " and nodes.identifier_type = 'anonymous_id')")
-    _assert_catches(built, "idr_assert_edges_consistent_with_profiles", ["int_idr__node_profiles"],
+    _assert_catches(request.getfixturevalue(build), "idr_assert_edges_consistent_with_profiles",
+                    ["int_idr__node_profiles"],
                     f"update int_idr__node_profiles set profile_id = 'tampered' where node_id = {end_b}",
                     problem="edge between two profiles that break no limit together")
 

@@ -10,6 +10,17 @@
 {%- set mart_range = identity_resolution.idr_batch_range(mart) -%}
 {%- set mark = mart_range['newest'] or identity_resolution.idr_timestamp_literal('1900-01-01 00:00:00') -%}
 {%- set since = ('> ' if mart_range['is_rebuilt'] else '>= ') ~ mark -%}
+{#- no identifier changed profile since idr_edges was written (read when the test is compiled; a
+    first build, which writes the state and idr_edges in one batch): the rows of idr_edges and of
+    the graph that moved profiles are none, and are not looked for -#}
+{%- set node_profiles_newest = identity_resolution.idr_batch_range(node_profiles)['newest_text'] -%}
+{%- set nothing_moved = node_profiles_newest is not none and mart_range['newest_text'] is not none
+    and (node_profiles_newest < mart_range['newest_text']
+        or (mart_range['is_rebuilt'] and node_profiles_newest == mart_range['newest_text'])) -%}
+{#- the tested batch of int_idr__edges is every edge (a first build, a full refresh): all of them
+    are in the region, without looking at the components -#}
+{%- set edges_batch = identity_resolution.idr_tested_batch(graph_edges) -%}
+{%- set checks_every_edge = identity_resolution.idr_batch_range(graph_edges)['oldest'] == edges_batch -%}
 {#- A build that selects only part of the package leaves the models it did not select behind
     their inputs until the next build; the test waits for a build that builds all of them. -#}
 {%- set partial_build = flags.WHICH == 'build'
@@ -37,11 +48,13 @@ with region_edges as (
     {# the edges whose resolution the tested batch decided #}
     select node_a, node_b
     from {{ graph_edges }}
-    where _batch_at = {{ identity_resolution.idr_tested_batch(graph_edges) }}
+    {%- if not checks_every_edge %}
+    where _batch_at = {{ edges_batch }}
         or node_a in (
             select node_id from {{ components }}
             where _batch_at = {{ identity_resolution.idr_tested_batch(components) }}
         )
+    {%- endif %}
 
 ),
 
@@ -105,6 +118,8 @@ unjustified as (
 
 ),
 
+{%- if not nothing_moved %}
+
 moved_nodes as (
 
     select node_profiles.node_id, node_profiles.profile_id, node_profiles.previous_profile_id
@@ -120,6 +135,7 @@ moved_profiles as (
     select previous_profile_id from moved_nodes where previous_profile_id is not null
 
 ),
+{%- endif %}
 
 mart_in_scope as (
 
@@ -136,8 +152,10 @@ mart_in_scope as (
         mart.rejection_reason
     from {{ mart }} as mart
     where {% if not mart_range['is_rebuilt'] %}mart._batch_at = {{ mark }}{% else %}1 = 0{% endif %}
+        {%- if not nothing_moved %}
         or mart.profile_id_a in (select profile_id from moved_profiles)
         or mart.profile_id_b in (select profile_id from moved_profiles)
+        {%- endif %}
 
 ),
 
@@ -147,8 +165,10 @@ graph_in_scope as (
     select graph_edges.node_a, graph_edges.node_b
     from {{ graph_edges }} as graph_edges
     where graph_edges._batch_at {{ since }}
+        {%- if not nothing_moved %}
         or graph_edges.node_a in (select node_id from moved_nodes)
         or graph_edges.node_b in (select node_id from moved_nodes)
+        {%- endif %}
 
 ),
 
