@@ -14,8 +14,9 @@
 
     Returns {'sql': a select of (node_id, cc_id, component_id, edge_count) for every node that has
     an edge (cc_id: its connected component; component_id: its profile, a node_id of it; edge_count:
-    the rows of edges_sql it is an end of; a node without edges is a profile of its own), 'work_tables': the work tables that select reads (drop them
-    once it has been used), 'rounds': round counts per loop}.
+    the rows of edges_sql it is an end of; a node without edges is a profile of its own),
+    'work_tables': the work tables that select reads (drop them once it has been used), 'rounds':
+    round counts per loop}.
 
     Plain connected components decide every component that breaks no limit (no merge in it can
     be rejected, so the result is the same). Only the components that would break a limit are
