@@ -106,26 +106,25 @@
         {%- do identity_resolution.idr_create_work_table(result,
             'select node_a as node_id, node_a as component_id, 0 as edge_count
             from (' ~ edges_sql ~ ') as input_edges where 1 = 0') -%}
-    {%- elif state['round'] == 1 -%}
-        {%- do identity_resolution.idr_create_work_table(result,
-            'select hooks.node_id, coalesce(labels.parent_id, hooks.node_id) as component_id, hooks.edge_count
-            from ' ~ first_hooks ~ ' as hooks
-            left join ' ~ state['labels'] ~ ' as labels on hooks.node_id = labels.node_id') -%}
     {%- else -%}
-        {%- set roots = identity_resolution.idr_pointer_jump(forest, name ~ '_fj', name ~ ' labels', max_rounds,
-            allow_missing_parents=true) -%}
-        {%- do state['scratch'].extend([roots['relation'], roots['scratch']]) -%}
-        {%- do identity_resolution.idr_create_work_table(result,
-            'select
-                labelled.node_id,
-                coalesce(roots.parent_id, labelled.label_id) as component_id,
-                labelled.edge_count
-            from (
-                select hooks.node_id, coalesce(labels.parent_id, hooks.node_id) as label_id, hooks.edge_count
-                from ' ~ first_hooks ~ ' as hooks
-                left join ' ~ state['labels'] ~ ' as labels on hooks.node_id = labels.node_id
-            ) as labelled
-            left join ' ~ roots['relation'] ~ ' as roots on labelled.label_id = roots.node_id') -%}
+        {%- set labelled = 'select hooks.node_id, coalesce(labels.parent_id, hooks.node_id) as label_id, hooks.edge_count
+            from ' ~ first_hooks ~ ' as hooks
+            left join ' ~ state['labels'] ~ ' as labels on hooks.node_id = labels.node_id' -%}
+        {%- if state['round'] == 1 -%}
+            {%- do identity_resolution.idr_create_work_table(result,
+                'select node_id, label_id as component_id, edge_count from (' ~ labelled ~ ') as labelled') -%}
+        {%- else -%}
+            {%- set roots = identity_resolution.idr_pointer_jump(forest, name ~ '_fj', name ~ ' labels', max_rounds,
+                allow_missing_parents=true) -%}
+            {%- do state['scratch'].extend([roots['relation'], roots['scratch']]) -%}
+            {%- do identity_resolution.idr_create_work_table(result,
+                'select
+                    labelled.node_id,
+                    coalesce(roots.parent_id, labelled.label_id) as component_id,
+                    labelled.edge_count
+                from (' ~ labelled ~ ') as labelled
+                left join ' ~ roots['relation'] ~ ' as roots on labelled.label_id = roots.node_id') -%}
+        {%- endif -%}
     {%- endif -%}
     {%- do identity_resolution.idr_drop_work_tables(edge_tables + [forest, first_hooks] + state['scratch']) -%}
     {%- do identity_resolution.idr_log(name ~ ': converged in ' ~ state['round'] ~ ' rounds (' ~ state['jumps']

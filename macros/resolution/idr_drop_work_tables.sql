@@ -3,15 +3,25 @@
     {{- return(adapter.dispatch('idr_drop_work_tables', 'identity_resolution')(relations)) -}}
 {% endmacro %}
 
+{#- One statement per table: not every driver runs a string of several statements. -#}
 {% macro default__idr_drop_work_tables(relations) %}
     {%- for relation in relations | map('string') | unique -%}
         {%- do identity_resolution.idr_run_sql('drop table if exists ' ~ relation) -%}
     {%- endfor -%}
 {% endmacro %}
 
-{#- DuckDB and PostgreSQL: one round trip for all of them (both run a string of statements;
-    dbt's per-statement overhead was a tenth of the resolution's statements at 1M people). -#}
+{#- DuckDB: one round trip for all of them (its driver runs a string of statements; dbt's
+    per-statement overhead was a tenth of the resolution's statements at 1M people). -#}
 {% macro duckdb__idr_drop_work_tables(relations) %}
+    {%- do identity_resolution._idr_drop_work_tables_at_once(relations) -%}
+{% endmacro %}
+
+{#- PostgreSQL: the same, one round trip (psycopg2 runs a string of statements too). -#}
+{% macro postgres__idr_drop_work_tables(relations) %}
+    {%- do identity_resolution._idr_drop_work_tables_at_once(relations) -%}
+{% endmacro %}
+
+{% macro _idr_drop_work_tables_at_once(relations) %}
     {%- set drops = [] -%}
     {%- for relation in relations | map('string') | unique -%}
         {%- do drops.append('drop table if exists ' ~ relation) -%}
@@ -19,8 +29,4 @@
     {%- if drops -%}
         {%- do identity_resolution.idr_run_sql(drops | join('; ')) -%}
     {%- endif -%}
-{% endmacro %}
-
-{% macro postgres__idr_drop_work_tables(relations) %}
-    {%- do identity_resolution.duckdb__idr_drop_work_tables(relations) -%}
 {% endmacro %}

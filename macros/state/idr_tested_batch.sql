@@ -22,3 +22,14 @@
     {%- endif -%}
     {{- return('(select max(' ~ batch_column ~ ') from ' ~ relation ~ ')') -}}
 {% endmacro %}
+
+{#-
+    True when the tested batch of `relation` (idr_tested_batch) is every row of it: a first build
+    or a full refresh wrote the table in one batch, so a test may check the whole table without
+    narrowing it to what the batch touched. Read when the test is compiled; false where the table
+    cannot be read yet.
+-#}
+{% macro idr_tested_batch_is_whole(relation, batch_column='_batch_at') %}
+    {{- return(identity_resolution.idr_batch_range(relation, batch_column)['oldest']
+        == identity_resolution.idr_tested_batch(relation, batch_column)) -}}
+{% endmacro %}

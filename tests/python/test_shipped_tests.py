@@ -45,16 +45,21 @@ def _load(project, batch: int) -> None:
     project.load({**to_rows(events), ("gdpr", "suppressed"): SUPPRESSED[batch]})
 
 
-@pytest.fixture(scope="module")
-def built(project_factory, adapter):
+def _build_batches(project_factory, adapter, name: str, batches: int):
+    """A project built batch by batch, one build per batch of BATCHES."""
     if adapter == "spark":
         pytest.skip("tampering rewrites tables in place (DELETE); parquet tables on Spark have no DELETE")
-    project = project_factory("shipped")
-    for batch in range(len(BATCHES)):
+    project = project_factory(name)
+    for batch in range(batches):
         _load(project, batch)
         result = project.build(VARS)
         assert result.success, result.why
     return project
+
+
+@pytest.fixture(scope="module")
+def built(project_factory, adapter):
+    return _build_batches(project_factory, adapter, "shipped", len(BATCHES))
 
 
 @contextmanager
@@ -181,13 +186,7 @@ def test__shipped_test__idr_assert_every_delivered_row_accounted_for__catches_a_
 @pytest.fixture(scope="module")
 def first_built(project_factory, adapter):
     """The first batch alone: every state table holds one batch, which the tests check whole."""
-    if adapter == "spark":
-        pytest.skip("tampering rewrites tables in place (DELETE); parquet tables on Spark have no DELETE")
-    project = project_factory("shipped_first")
-    _load(project, 0)
-    result = project.build(VARS)
-    assert result.success, result.why
-    return project
+    return _build_batches(project_factory, adapter, "shipped_first", 1)
 
 
 def test__shipped_test__idr_assert_every_delivered_row_accounted_for__catches_a_lost_delivery_in_a_first_build(

@@ -19,8 +19,7 @@
         or (mart_range['is_rebuilt'] and node_profiles_newest == mart_range['newest_text'])) -%}
 {#- the tested batch of int_idr__edges is every edge (a first build, a full refresh): all of them
     are in the region, without looking at the components -#}
-{%- set edges_batch = identity_resolution.idr_tested_batch(graph_edges) -%}
-{%- set checks_every_edge = identity_resolution.idr_batch_range(graph_edges)['oldest'] == edges_batch -%}
+{%- set checks_every_edge = identity_resolution.idr_tested_batch_is_whole(graph_edges) -%}
 {#- A build that selects only part of the package leaves the models it did not select behind
     their inputs until the next build; the test waits for a build that builds all of them. -#}
 {%- set partial_build = flags.WHICH == 'build'
@@ -49,7 +48,7 @@ with region_edges as (
     select node_a, node_b
     from {{ graph_edges }}
     {%- if not checks_every_edge %}
-    where _batch_at = {{ edges_batch }}
+    where _batch_at = {{ identity_resolution.idr_tested_batch(graph_edges) }}
         or node_a in (
             select node_id from {{ components }}
             where _batch_at = {{ identity_resolution.idr_tested_batch(components) }}

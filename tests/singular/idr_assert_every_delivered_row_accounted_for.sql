@@ -20,10 +20,10 @@
 -- one row per source whose counts differ.
 {%- set deliveries_at = identity_resolution.idr_tested_batch(deliveries) %}
 {%- set events_at = identity_resolution.idr_tested_batch(events) %}
-{#- the tested batch of int_idr__events is every event (a first build, a full refresh; read when
-    the test is compiled): the deliveries are not matched to them, a delivery without an event
+{#- the tested batch of int_idr__events is every event (a first build, a full refresh): the
+    deliveries are not matched to them, a delivery without an event
     is then counted in delivered_rows and not in rows_in_events -#}
-{%- set checks_every_event = identity_resolution.idr_batch_range(events)['oldest'] == events_at %}
+{%- set checks_every_event = identity_resolution.idr_tested_batch_is_whole(events) %}
 with counted as (
 
     {# the events the tested batch wrote, by source #}
