@@ -30,7 +30,7 @@
     {%- do processed_windows.append("processed.source_name in ('" ~ read_whole | join("', '") ~ "')") -%}
 {%- endif -%}
 
-{#- read three times on DuckDB (the collapse of identical rows): inlined, never stored -#}
+{#- read several times on DuckDB (the collapse of identical rows): inlined, never stored -#}
 with staged as {{ identity_resolution.idr_inlined_cte() }}(
     {%- for model in cfg['staging_models'] %}
     {%- set windows = [] %}
@@ -62,7 +62,8 @@ collapsed as (
         ['event_key', identity_resolution.idr_hash64(['source_name', 'event_id', 'event_version'], salt)],
         ['content_hash', identity_resolution.idr_hash64(['occurred_at', 'loaded_at'] + payload
             + ['blocked_slot_mask', 'invalid_slot_mask', 'quarantine_reason'], salt)]],
-        ['source_name', 'event_id', 'event_version', 'loaded_at', 'occurred_at'], columns) | indent(4) }}
+        ['source_name', 'event_id', 'event_version', 'loaded_at', 'occurred_at'], columns,
+        probe_column='occurred_at') | indent(4) }}
 
 ),
 

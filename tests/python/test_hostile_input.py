@@ -136,6 +136,8 @@ SCENARIOS: dict[str, list[Event]] = {
         track("dup-e6", None, anonymous_id="dup-x6a"),  # no time: quarantined for that alone
         track("dup-e6", 0, anonymous_id="dup-x6b"),
         track("dup-e6", 1, loaded=1, anonymous_id="dup-x6c"),
+        track("dup-e7", None, anonymous_id="dup-x7"),
+        track("dup-e7", None, anonymous_id="dup-x7"),  # the same row twice, without a time
         track("", 0, anonymous_id="dup-blank1"),
         track("   ", 0, anonymous_id="dup-blank2"),
         track("\u200b", 0, anonymous_id="dup-blank3"),
@@ -315,15 +317,17 @@ def test__hostile__conflicting_duplicates__earliest_delivery_kept_others_quarant
     assert marts.quarantine("segment.tracks", "dup-") == [
         ("dup-e2", "conflicting_duplicate", "anonymous_id=dup-x2"),
         ("dup-e6", "conflicting_duplicate", "anonymous_id=dup-x6c"),
-        ("dup-e6", "missing_occurred_at", "anonymous_id=dup-x6a")]
+        ("dup-e6", "missing_occurred_at", "anonymous_id=dup-x6a"),
+        ("dup-e7", "missing_occurred_at", "anonymous_id=dup-x7")]
 
 
 def test__hostile__identical_duplicates__collapse_into_one_event(hostile, marts):
-    """A retry (same payload, later load) counts as a second delivery; the same row twice is one."""
+    """A retry (same payload, later load) counts as a second delivery; the same row twice is one,
+    with or without a time (DuckDB reads the copies back by their time, a missing one by their key)."""
     # the state table keeps one row per distinct row
     assert hostile.query(
-        "select event_id, count(*) from int_idr__deliveries where event_id in ('dup-e3', 'dup-e4')"
-        " group by event_id order by event_id") == [("dup-e3", 2), ("dup-e4", 1)]
+        "select event_id, count(*) from int_idr__deliveries where event_id in ('dup-e3', 'dup-e4', 'dup-e7')"
+        " group by event_id order by event_id") == [("dup-e3", 2), ("dup-e4", 1), ("dup-e7", 1)]
     assert marts.event("segment.tracks", "dup-e3")["delivery_count"] == 2
     assert marts.event("segment.tracks", "dup-e4")["delivery_count"] == 1
     assert marts.event("segment.identifies", "dup-e5")["profile_id"] != marts.event("segment.tracks", "dup-e5")[
