@@ -19,15 +19,15 @@
     having count(*) > 1
 {%- endmacro %}
 
-{#- DuckDB: the rows are first counted against their distinct combinations, which DuckDB does
-    without keeping a count per group; only when those differ (a repeat, a null key, or two
-    combinations with the same hash) are they grouped to name the repeats. A single column is
-    counted as it is; several are counted by DuckDB's 64-bit hash() of them (a repeat always
-    hashes alike, and a collision only costs the group by). A first build checks 10-16M keys per
-    table this way. -#}
+{#- DuckDB: the rows' 64-bit hash() of the combination (nulls hash alike, as a group by groups
+    them) is first sorted, and each compared with the one before it; only when two are equal (a
+    repeat, or two combinations with the same hash) are the rows grouped to name the repeats.
+    Sorting 8-byte keys beats counting the distinct ones, which keeps a hash table of every key:
+    at the 16M occurrences of a first build 0.75 s where count(distinct) took 1.2 s, at 10.6M
+    deliveries 0.53 s where it took 0.8-1.2 s. -#}
 {% macro duckdb__idr_repeated_combinations(relation, columns, condition) -%}
-    {%- set key = columns[0] if columns | length == 1 else 'hash(' ~ columns | join(', ') ~ ')' -%}
-    {%- set differ = '(select count(*) > count(distinct ' ~ key ~ ') from '
-        ~ relation ~ ' where ' ~ condition ~ ')' -%}
-    {{ identity_resolution.default__idr_repeated_combinations(relation, columns, '(' ~ condition ~ ') and ' ~ differ) }}
+    {%- set repeats = '(select count(*) > 0 from (select screen_key = lag(screen_key) over (order by screen_key)'
+        ~ ' as is_repeat from (select hash(' ~ columns | join(', ') ~ ') as screen_key from ' ~ relation
+        ~ ' where ' ~ condition ~ ') as keys) as screened where is_repeat)' -%}
+    {{ identity_resolution.default__idr_repeated_combinations(relation, columns, '(' ~ condition ~ ') and ' ~ repeats) }}
 {%- endmacro %}
