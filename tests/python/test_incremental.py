@@ -294,14 +294,19 @@ def _windows(sql: str) -> list[str]:
 def test__scale_out__no_window_without_a_partition_in_any_statement_of_a_build(story):
     """A window with no partition moves every row to one task on Spark ("No Partition Defined for
     Window operation"): a single-core bottleneck on a cluster. Every statement of the first build
-    and of two incremental builds (limits, splits, suppressions included) partitions its windows."""
+    and of two incremental builds (limits, splits, suppressions included) partitions its windows.
+    One exception, on DuckDB only: its grain tests' screen sorts the keys' hashes whole
+    (`over (order by screen_key)`, duckdb__idr_repeated_combinations), which a single process
+    sorts in parallel; partitioning it made it 2x slower."""
+    allowed = {"order by screen_key"} if story.project.backend.adapter == "duckdb" else set()
     unpartitioned, windows = [], 0
     for batch, statements in enumerate(story.statements):
         assert len(statements) > 100, f"batch {batch}: only {len(statements)} statements captured"
         for sql in statements:
             windows += len(_windows(sql))
             unpartitioned += [f"batch {batch}: over ({w.strip()[:120]})" for w in _windows(sql)
-                              if not re.search(r"\bpartition\s+by\b", w, re.IGNORECASE)]
+                              if not re.search(r"\bpartition\s+by\b", w, re.IGNORECASE)
+                              and w.strip() not in allowed]
     print(f"\nstatements per build: {[len(s) for s in story.statements]}; windows: {windows}")
     assert windows > 0, "no window found: the statements were not captured whole"
     assert not unpartitioned, "\n".join(unpartitioned[:10])
