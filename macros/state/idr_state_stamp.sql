@@ -17,7 +17,7 @@
     {%- set canary = identity_resolution.idr_query_value(
         'select cast(' ~ identity_resolution.idr_hash64(["'identity_resolution'"], cfg['settings']['hash_salt'])
         ~ ' as ' ~ dbt.type_string() ~ ')') -%}
-    {%- set state_format = 's2' -%}
+    {%- set state_format = 's3' -%}
     {%- set stamp = state_format ~ ':' ~ cfg['fingerprint'] ~ ':' ~ canary -%}
     {%- if identity_resolution.idr_is_incremental() -%}
         {%- set stored = identity_resolution.idr_query_value('select max(_idr_state_stamp) from ' ~ this) -%}

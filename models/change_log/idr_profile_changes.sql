@@ -115,6 +115,8 @@ changes as (
 
 ),
 
+{%- if incremental %}
+
 receiving_events as (
 
     {# the events of the run in each profile that changed #}
@@ -126,9 +128,7 @@ receiving_events as (
     inner join {{ node_profiles }} as node_profiles
         on events.anchor_node_id = node_profiles.node_id
     where node_profiles.profile_id in (select profile_id from receiving)
-        {%- if incremental %}
         and events._batch_at > {{ watermark }}
-        {%- endif %}
 
 ),
 
@@ -138,6 +138,57 @@ triggers as (
     {{ identity_resolution.idr_earliest_event_of('receiving_events', 'profile_id', events) | indent(4) }}
 
 ),
+{%- else %}
+
+{#- A first build: every event is the run's, and each profile's earliest one is decided by one of
+    its identifiers at that identifier's first_anchored_event_at (int_idr__nodes). So the profile's
+    earliest time comes from its identifiers, and only events at one of those (identifier, time)
+    pairs are read: no join of every event to its profile, no grouping of them (10.6M at 10M
+    events). Found for every profile; `final` joins the ones that changed. -#}
+anchor_firsts as (
+
+    select
+        node_profiles.profile_id,
+        nodes.node_id,
+        nodes.first_anchored_event_at as occurred_at
+    from {{ ref('int_idr__nodes') }} as nodes
+    inner join {{ node_profiles }} as node_profiles
+        on nodes.node_id = node_profiles.node_id
+    where nodes.first_anchored_event_at is not null
+        and node_profiles.profile_id is not null
+
+),
+
+first_times as (
+
+    select profile_id, min(occurred_at) as occurred_at
+    from anchor_firsts
+    group by profile_id
+
+),
+
+triggers as (
+
+    {% set tied -%}
+    (
+        select
+            anchor_firsts.profile_id,
+            events.source_name,
+            events.event_id,
+            events.occurred_at
+        from anchor_firsts
+        inner join first_times
+            on anchor_firsts.profile_id = first_times.profile_id
+            and anchor_firsts.occurred_at = first_times.occurred_at
+        inner join {{ events }} as events
+            on anchor_firsts.node_id = events.anchor_node_id
+            and anchor_firsts.occurred_at = events.occurred_at
+    ) as tied
+    {%- endset %}
+    {{- identity_resolution.idr_earliest_event(tied, 'profile_id') | indent(4) }}
+
+),
+{%- endif %}
 
 final as (
 

@@ -37,6 +37,7 @@ identifiers as (
         count(*) as event_count,
         {# events this identifier decides (it is their anchor) #}
         sum(case when node_id = anchor_node_id then 1 else 0 end) as anchored_event_count,
+        min(case when node_id = anchor_node_id then occurred_at end) as first_anchored_event_at,
         max(case when node_id = anchor_node_id then occurred_at end) as last_anchored_event_at,
         {%- for name in cfg['source_names'] %}
         max(case when source_ordinal = {{ loop.index }} then 1 else 0 end) as from_source_{{ loop.index }}
@@ -62,6 +63,7 @@ final as (
         last_seen_at,
         event_count,
         anchored_event_count,
+        first_anchored_event_at,
         last_anchored_event_at,
         {%- set flags = [] %}
         {%- for name in cfg['source_names'] %}
@@ -89,6 +91,7 @@ final as (
         cast(null as {{ dbt.type_timestamp() }}) as last_seen_at,
         cast(null as {{ dbt.type_bigint() }}) as event_count,
         cast(null as {{ dbt.type_bigint() }}) as anchored_event_count,
+        cast(null as {{ dbt.type_timestamp() }}) as first_anchored_event_at,
         cast(null as {{ dbt.type_timestamp() }}) as last_anchored_event_at,
         cast(null as {{ dbt.type_string() }}) as sources,
         false as has_hash_collision,

@@ -653,7 +653,7 @@ def test__incremental__state_built_under_other_rules_or_another_package_version_
     upgraded = project.build(VARS)
     assert not upgraded.success
     text = " ".join(upgraded.failures)
-    assert "written by another version of identity_resolution (state format s0; this version writes s2)" in text
+    assert "written by another version of identity_resolution (state format s0; this version writes s3)" in text
     assert "dbt build --full-refresh" in text
 
     rebuilt = project.build(VARS, "--full-refresh")
