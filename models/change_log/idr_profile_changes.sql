@@ -140,13 +140,13 @@ triggers as (
 ),
 {%- else %}
 
-{#- A first build: every event is the run's, and each profile's earliest one is decided by one of
-    its identifiers at that identifier's first_anchored_event_at (int_idr__nodes). So the profile's
-    earliest time comes from its identifiers, and only events at one of those (identifier, time)
-    pairs are read: no join of every event to its profile, no grouping of them (10.6M at 10M
-    events). Found for every profile; `final` joins the ones that changed. -#}
 anchor_firsts as (
 
+    {# A first build: every event is the run's, and each profile's earliest one is decided by one
+       of its identifiers at that identifier's first_anchored_event_at (int_idr__nodes). So the
+       profile's earliest time comes from its identifiers, and only events at one of those
+       (identifier, time) pairs are read: no join of every event to its profile, no grouping of
+       them (10.6M at 10M events). Found for every profile; `final` joins the ones that changed. #}
     select
         node_profiles.profile_id,
         nodes.node_id,
