@@ -34,8 +34,6 @@ new_occurrences as (
 
 ),
 
-{%- if incremental %}
-
 mapped_occurrences as (
 
     select
@@ -48,7 +46,6 @@ mapped_occurrences as (
         and changed.change_type = 'mapped'
 
 ),
-{%- endif %}
 
 moved_occurrences as (
 
@@ -67,17 +64,7 @@ moved_occurrences as (
 first_carried as (
 
     {# an identifier first mapped: the earliest event of the run that carried it #}
-    {%- if incremental %}
     {{ identity_resolution.idr_earliest_event_of('mapped_occurrences', 'node_id', events) | indent(4) }}
-    {%- else %}
-    {#- the run carried every occurrence, so that event is at the identifier's first_seen_at: no
-        grouping of the occurrences (16M at 10M events) for it. It is found for every identifier;
-        new_rows joins it to the mapped ones. #}
-    {{ identity_resolution.idr_earliest_event_of(
-        '(select node_id, event_key, occurred_at from ' ~ ref('int_idr__occurrences') ~ ' where is_current)',
-        'node_id', events,
-        first_times='(select node_id, first_seen_at as occurred_at from ' ~ ref('int_idr__nodes') ~ ')') | indent(4) }}
-    {%- endif %}
 
 ),
 
