@@ -23,8 +23,8 @@
 
 {#- DuckDB: the screen columns of every row are grouped first (one 64-bit hash() per row: a
     collision only sends a row down the slower path). A row whose screen is unique is passed
-    through; the few others are grouped by every column. `relation` is read three times and must
-    be inlined (idr_inlined_cte): storing 10M wide rows to group them all took 2 GB more and,
+    through; the few others are grouped by every column. `relation` is read three times (four
+    with a probe column) and must be inlined (idr_inlined_cte): storing 10M wide rows to group them all took 2 GB more and,
     under a memory cap, 50% longer.
     Reading the repeated rows back by their screen alone computes every row of `relation` (its
     staging) to keep a handful: a hash of several columns is not a filter DuckDB can move into
