@@ -27,9 +27,13 @@
     True when the tested batch of `relation` (idr_tested_batch) is every row of it: a first build
     or a full refresh wrote the table in one batch, so a test may check the whole table without
     narrowing it to what the batch touched. Read when the test is compiled; false where the table
-    cannot be read yet.
+    cannot be read yet. A caller that already holds the tested batch or the batch range passes them
+    (each is a query when the test compiles).
 -#}
-{% macro idr_tested_batch_is_whole(relation, batch_column='_batch_at') %}
-    {{- return(identity_resolution.idr_batch_range(relation, batch_column)['oldest']
-        == identity_resolution.idr_tested_batch(relation, batch_column)) -}}
+{% macro idr_tested_batch_is_whole(relation, batch_column='_batch_at', tested_batch=none, batch_range=none) %}
+    {%- set batch_range = batch_range if batch_range is not none
+        else identity_resolution.idr_batch_range(relation, batch_column) -%}
+    {%- set tested_batch = tested_batch if tested_batch is not none
+        else identity_resolution.idr_tested_batch(relation, batch_column) -%}
+    {{- return(batch_range['oldest'] == tested_batch) -}}
 {% endmacro %}

@@ -19,7 +19,8 @@
         or (mart_range['is_rebuilt'] and node_profiles_newest == mart_range['newest_text'])) -%}
 {#- the tested batch of int_idr__edges is every edge (a first build, a full refresh): all of them
     are in the region, without looking at the components -#}
-{%- set checks_every_edge = identity_resolution.idr_tested_batch_is_whole(graph_edges) -%}
+{%- set edges_batch = identity_resolution.idr_tested_batch(graph_edges) -%}
+{%- set checks_every_edge = identity_resolution.idr_tested_batch_is_whole(graph_edges, tested_batch=edges_batch) -%}
 {#- A build that selects only part of the package leaves the models it did not select behind
     their inputs until the next build; the test waits for a build that builds all of them. -#}
 {%- set partial_build = flags.WHICH == 'build'
@@ -48,7 +49,7 @@ with region_edges as (
     select node_a, node_b
     from {{ graph_edges }}
     {%- if not checks_every_edge %}
-    where _batch_at = {{ identity_resolution.idr_tested_batch(graph_edges) }}
+    where _batch_at = {{ edges_batch }}
         or node_a in (
             select node_id from {{ components }}
             where _batch_at = {{ identity_resolution.idr_tested_batch(components) }}

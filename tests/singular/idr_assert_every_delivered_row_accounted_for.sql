@@ -23,7 +23,7 @@
 {#- the tested batch of int_idr__events is every event (a first build, a full refresh): the
     deliveries are not matched to them, a delivery without an event
     is then counted in delivered_rows and not in rows_in_events -#}
-{%- set checks_every_event = identity_resolution.idr_tested_batch_is_whole(events) %}
+{%- set checks_every_event = identity_resolution.idr_tested_batch_is_whole(events, tested_batch=events_at) %}
 with counted as (
 
     {# the events the tested batch wrote, by source #}

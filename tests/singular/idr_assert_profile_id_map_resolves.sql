@@ -20,7 +20,7 @@
 {%- set changes_batch = identity_resolution.idr_tested_batch(changes) %}
 {%- set node_profiles_at = identity_resolution.idr_tested_batch(node_profiles) %}
 {#- a backfill: the log's oldest batch is the tested one (read when the test is compiled) #}
-{%- set is_backfill = identity_resolution.idr_batch_range(changes)['oldest'] == changes_batch %}
+{%- set is_backfill = identity_resolution.idr_tested_batch_is_whole(changes, tested_batch=changes_batch) %}
 with active as (
 
     {# ids in use that the tested batch of int_idr__node_profiles gave or kept #}

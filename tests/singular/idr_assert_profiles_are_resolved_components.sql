@@ -18,9 +18,11 @@
 {#- the tested batch wrote every component (a first build, a full refresh, a run that re-resolved
     every node; read when the test is compiled): every component is checked, with no filter. Where
     the range cannot be read when compiling, the same question is asked when the test runs. -#}
-{%- set checks_every_component = identity_resolution.idr_tested_batch_is_whole(components) %}
+{%- set components_range = identity_resolution.idr_batch_range(components) %}
+{%- set checks_every_component = identity_resolution.idr_tested_batch_is_whole(components,
+    tested_batch=components_batch, batch_range=components_range) %}
 {%- set partial_region = '(select min(_batch_at) from ' ~ components ~ ') < ' ~ components_batch
-    if identity_resolution.idr_batch_range(components)['oldest'] is none else none %}
+    if components_range['oldest'] is none else none %}
 with
 {%- if not checks_every_component %}
 
