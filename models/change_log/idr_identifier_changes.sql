@@ -7,7 +7,9 @@
 {%- set suppressions = ref('int_idr__suppressions') -%}
 {%- set events = ref('int_idr__events') -%}
 
-with changed as (
+{#- every CTE read more than once is inlined: storing a first build's 16M occurrences cost more time
+    than reading them twice, and spilled under a memory cap -#}
+with changed as {{ identity_resolution.idr_inlined_cte() }}(
 
     select *
     from {{ ref('int_idr__node_profiles') }}
@@ -18,7 +20,7 @@ with changed as (
 
 ),
 
-new_occurrences as (
+new_occurrences as {{ identity_resolution.idr_inlined_cte() }}(
 
     {# the identifiers this run's events carry, with the event's time and anchor #}
     select
@@ -34,7 +36,7 @@ new_occurrences as (
 
 ),
 
-mapped_occurrences as (
+mapped_occurrences as {{ identity_resolution.idr_inlined_cte() }}(
 
     select
         new_occurrences.node_id,
