@@ -16,18 +16,18 @@ with components as (
 
 ),
 
+{%- if incremental %}
+
 touched as (
 
     {# nodes re-resolved since this model last ran, and nodes that disappeared #}
     select node_id from components
-    {%- if incremental %}
     where _batch_at > {{ watermark }}
 
     union
 
     select node_id from {{ changes }}
     where _batch_at > {{ watermark }}
-    {%- endif %}
 
 ),
 
@@ -48,6 +48,15 @@ region_nodes as (
         on components.component_id = region_components.component_id
 
 ),
+{%- else %}
+
+region_nodes as (
+
+    {# a first build resolves every node: the region is the whole graph, no join finds it #}
+    select node_id, component_id from components
+
+),
+{%- endif %}
 
 nodes as (
 
