@@ -49,8 +49,10 @@
     The earliest time of each key is found on these narrow rows; only the rows at that time are
     joined to `events` (a relation with event_key, source_name, event_id, occurred_at) for the
     tie-break on source name and event id, so the strings of every row are never grouped.
+    `first_times` (optional): a relation or subquery of (`key_column`, occurred_at) that already
+    holds the earliest time of every key of `rows`, read instead of grouping `rows` for it.
 -#}
-{% macro idr_earliest_event_of(rows, key_column, events) -%}
+{% macro idr_earliest_event_of(rows, key_column, events, first_times=none) -%}
     {%- set tied -%}
     (
         select
@@ -59,11 +61,14 @@
             events.event_id,
             events.occurred_at
         from {{ rows }} as keyed_rows
-        inner join (
+        inner join
+        {%- if first_times is none %} (
             select {{ key_column }}, min(occurred_at) as occurred_at
             from {{ rows }}
             group by {{ key_column }}
         ) as first_times
+        {%- else %} {{ first_times }} as first_times
+        {%- endif %}
             on keyed_rows.{{ key_column }} = first_times.{{ key_column }}
             and keyed_rows.occurred_at = first_times.occurred_at
         inner join {{ events }} as events

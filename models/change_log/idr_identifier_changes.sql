@@ -65,8 +65,12 @@ moved_occurrences as (
 
 first_carried as (
 
-    {# an identifier first mapped: the earliest event of the run that carried it #}
-    {{ identity_resolution.idr_earliest_event_of('mapped_occurrences', 'node_id', events) | indent(4) }}
+    {# an identifier first mapped: the earliest event of the run that carried it. A first build's
+        run carried every event, so that time is the identifier's first_seen_at: the 16M
+        occurrences (at 10M events) are not grouped for it #}
+    {{ identity_resolution.idr_earliest_event_of('mapped_occurrences', 'node_id', events,
+        first_times=none if incremental else
+            '(select node_id, first_seen_at as occurred_at from ' ~ ref('int_idr__nodes') ~ ')') | indent(4) }}
 
 ),
 
