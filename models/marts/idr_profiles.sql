@@ -33,8 +33,10 @@ member_nodes as {{ identity_resolution.idr_materialized_cte() if incremental }}(
 
 ),
 
-identifiers as (
+identifiers as {{ identity_resolution.idr_inlined_cte() if not incremental }}(
 
+    {#- read twice (primaries and counts): on a rebuild each reader joins its own, rather than every
+        identifier's row being stored with its strings first #}
     select
         member_nodes.profile_id,
         member_nodes.is_profile_key,
