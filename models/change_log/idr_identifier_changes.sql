@@ -7,8 +7,9 @@
 {%- set suppressions = ref('int_idr__suppressions') -%}
 {%- set events = ref('int_idr__events') -%}
 
-{#- every CTE read more than once is inlined: storing a first build's 16M occurrences cost more time
-    than reading them twice, and spilled under a memory cap -#}
+{#- changed, new_occurrences and mapped_occurrences are each read more than once and inlined:
+    storing a first build's 16M occurrences cost more time than reading them twice, and spilled
+    under a memory cap (moved_occurrences is empty on a first build and small on later runs) -#}
 with changed as {{ identity_resolution.idr_inlined_cte() }}(
 
     select *
